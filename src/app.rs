@@ -1,0 +1,517 @@
+//! The commands: each loads what it needs, runs the library, renders, and
+//! returns the exit code of the contract (0 ok, 1 gate failed, 2 could not run).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use comfy_table::{ContentArrangement, Table, presets};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::catalog::{Catalog, Control};
+use crate::cli::*;
+use crate::diag::{self, Diagnostic, Severity};
+use crate::inventory::{self, LoadFailure, Project};
+use crate::output::{self, RunError, emit, envelope};
+use crate::rules::{self, Finding};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_GATE: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Terminal settings for human output.
+#[derive(Clone, Copy)]
+pub struct Term {
+    pub color_out: bool,
+    pub color_err: bool,
+    pub quiet: bool,
+}
+
+impl Term {
+    pub fn new(choice: ColorChoice, quiet: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let (out, err) = match choice {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto => (
+                !no_color && std::io::stdout().is_terminal(),
+                !no_color && std::io::stderr().is_terminal(),
+            ),
+        };
+        Term {
+            color_out: out,
+            color_err: err,
+            quiet,
+        }
+    }
+}
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let term = Term::new(cli.color, cli.quiet);
+    let result = match cli.command {
+        Command::Check(a) => check(a, term),
+        Command::Controls(a) => controls(a),
+        Command::Rules(a) => rules_cmd(a),
+        Command::Init(a) => init(a, term),
+        Command::Schema(a) => schema(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Run(e)) => {
+            eprintln!("{}: {e}", paint("error", "\x1b[1;31m", term.color_err));
+            EXIT_ERROR
+        }
+        Err(Failure::Load(f, json_cmd)) => {
+            report_load_failure(&f, json_cmd, term);
+            EXIT_ERROR
+        }
+    }
+}
+
+enum Failure {
+    Run(RunError),
+    /// A load failure; `Some(command)` prints it as a JSON envelope too.
+    Load(LoadFailure, Option<&'static str>),
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        Failure::Run(e)
+    }
+}
+
+fn paint(s: &str, code: &str, on: bool) -> String {
+    if on {
+        format!("{code}{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
+    if let Some(cmd) = json_cmd
+        && let Ok(s) = envelope(cmd, json!({"errors": f.diagnostics}))
+    {
+        print!("{s}");
+    }
+    eprint!(
+        "{}",
+        diag::render(&f.diagnostics, &f.sources, term.color_err)
+    );
+    let n = f.diagnostics.len();
+    eprintln!(
+        "{}: could not load the inventory: {n} problem{} to fix",
+        paint("error", "\x1b[1;31m", term.color_err),
+        if n == 1 { "" } else { "s" }
+    );
+}
+
+fn cwd() -> Result<PathBuf, RunError> {
+    std::env::current_dir()
+        .map_err(|e| RunError::Io(format!("cannot read the current folder: {e}")))
+}
+
+fn load(path: Option<&Path>, json_cmd: Option<&'static str>) -> Result<Project, Failure> {
+    let cwd = cwd()?;
+    inventory::load(path, &cwd).map_err(|f| Failure::Load(f, json_cmd))
+}
+
+// ---------------------------------------------------------------------------
+// aims check
+
+#[derive(Serialize)]
+struct Counts {
+    error: usize,
+    warning: usize,
+    note: usize,
+    waived: usize,
+}
+
+fn counts(findings: &[Finding]) -> Counts {
+    let live = |s: Severity| {
+        findings
+            .iter()
+            .filter(|f| f.waived_by.is_none() && f.severity == s)
+            .count()
+    };
+    Counts {
+        error: live(Severity::Error),
+        warning: live(Severity::Warning),
+        note: live(Severity::Note),
+        waived: findings.iter().filter(|f| f.waived_by.is_some()).count(),
+    }
+}
+
+fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
+    let as_of = output::as_of(a.common.as_of.as_deref())?;
+    let json_cmd = (a.format == CheckFormat::Json).then_some("check");
+    let project = load(a.common.path.as_deref(), json_cmd)?;
+    let findings = rules::run(&project, as_of);
+    let deny = project.config.gate.deny.as_deref();
+    let failed = findings.iter().any(|f| rules::denied(f, deny));
+    let c = counts(&findings);
+    match a.format {
+        CheckFormat::Json => {
+            let data = json!({
+                "as_of": as_of,
+                "files": project.files,
+                "summary": c,
+                "passed": !failed,
+                "findings": findings,
+            });
+            emit(&envelope("check", data)?, &a.common.out)?;
+        }
+        CheckFormat::Human => {
+            let live: Vec<Diagnostic> = findings
+                .iter()
+                .filter(|f| f.waived_by.is_none())
+                .map(|f| Diagnostic {
+                    code: f.rule.to_string(),
+                    severity: f.severity,
+                    message: f.message.clone(),
+                    help: f.help.clone(),
+                    location: f.location.clone(),
+                })
+                .collect();
+            let to_file = a.common.out.output.is_some();
+            let color = term.color_out && !to_file;
+            let mut text = if term.quiet && !to_file {
+                String::new()
+            } else {
+                diag::render(&live, &project.sources, color)
+            };
+            let systems = project.inventory.systems.len();
+            let summary = format!(
+                "{}: {} file{}, {} system{}, {} statement{}; {} error{}, {} warning{}, {} note{}{} (as of {as_of})\n",
+                if failed {
+                    paint("failed", "\x1b[1;31m", color)
+                } else {
+                    paint("ok", "\x1b[1;32m", color)
+                },
+                project.files.len(),
+                plural(project.files.len()),
+                systems,
+                plural(systems),
+                project.inventory.controls.len(),
+                plural(project.inventory.controls.len()),
+                c.error,
+                plural(c.error),
+                c.warning,
+                plural(c.warning),
+                c.note,
+                plural(c.note),
+                if c.waived > 0 {
+                    format!(", {} waived", c.waived)
+                } else {
+                    String::new()
+                },
+            );
+            if !term.quiet || failed || to_file {
+                text.push_str(&summary);
+            }
+            emit(&text, &a.common.out)?;
+        }
+    }
+    Ok(if failed { EXIT_GATE } else { EXIT_OK })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+// ---------------------------------------------------------------------------
+// aims controls
+
+/// The embedded catalogue with the overlays of the AIMS found at `path`
+/// (or from the current folder). No AIMS is fine; a broken overlay is not.
+fn catalog_for(path: Option<&Path>) -> Result<Catalog, Failure> {
+    let cwd = cwd()?;
+    let config_path = match path {
+        Some(p) => {
+            let p = cwd.join(p);
+            if p.is_dir() {
+                Some(p.join(crate::config::CONFIG_FILE)).filter(|c| c.is_file())
+            } else {
+                Some(p)
+            }
+        }
+        None => crate::config::find_upwards(&cwd),
+    };
+    let Some(cp) = config_path else {
+        return Ok(Catalog::embedded().clone());
+    };
+    // Reuse the full loader so overlay errors read the same everywhere.
+    match inventory::load(Some(&cp), &cwd) {
+        Ok(p) => Ok(p.catalog),
+        Err(f) => Err(Failure::Load(f, None)),
+    }
+}
+
+fn controls(a: ControlsArgs) -> Result<u8, Failure> {
+    let catalog = catalog_for(a.path.as_deref())?;
+    if let Some(id) = &a.id {
+        let Some(c) = catalog.get(id) else {
+            let hint = diag::suggest(id, catalog.ids())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(RunError::Usage(format!(
+                "`{id}` is not in the catalogue{hint}; `aims controls` lists them all"
+            ))
+            .into());
+        };
+        let text = match a.format {
+            ListFormat::Json => envelope("controls", json!({"controls": [c]}))?,
+            ListFormat::Table => describe_control(&catalog, c),
+        };
+        emit(&text, &a.out)?;
+        return Ok(EXIT_OK);
+    }
+    let text = match a.format {
+        ListFormat::Json => envelope(
+            "controls",
+            json!({
+                "catalog": {"standard": catalog.standard, "version": catalog.version},
+                "groups": catalog.groups,
+                "controls": catalog.controls,
+            }),
+        )?,
+        ListFormat::Table => {
+            let mut t = new_table(&["ID", "Title", "Group", "Judged for", "Roles"]);
+            for c in &catalog.controls {
+                let roles: Vec<&str> = c
+                    .roles
+                    .iter()
+                    .map(|r| match r {
+                        crate::catalog::CatalogRole::Provider => "provider",
+                        crate::catalog::CatalogRole::Deployer => "deployer",
+                    })
+                    .collect();
+                t.add_row(vec![
+                    c.id.clone(),
+                    c.title.clone(),
+                    c.group.clone(),
+                    c.applies_to.as_str().to_string(),
+                    roles.join(", "),
+                ]);
+            }
+            let clauses = catalog
+                .controls
+                .iter()
+                .filter(|c| c.kind == crate::catalog::Kind::Clause)
+                .count();
+            let annex = catalog
+                .controls
+                .iter()
+                .filter(|c| c.kind == crate::catalog::Kind::AnnexA)
+                .count();
+            let custom = catalog.controls.len() - clauses - annex;
+            format!(
+                "{t}\n{} {}: {clauses} clauses, {annex} Annex A controls{}. `aims controls ID` shows one in full.\n",
+                catalog.standard,
+                catalog.version,
+                if custom > 0 {
+                    format!(", {custom} custom")
+                } else {
+                    String::new()
+                }
+            )
+        }
+    };
+    emit(&text, &a.out)?;
+    Ok(EXIT_OK)
+}
+
+fn new_table(header: &[&str]) -> Table {
+    let mut t = Table::new();
+    t.load_preset(presets::UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic);
+    if !std::io::stdout().is_terminal() {
+        t.set_width(100);
+    }
+    t.set_header(header.to_vec());
+    t
+}
+
+fn describe_control(catalog: &Catalog, c: &Control) -> String {
+    let group = catalog
+        .group(&c.group)
+        .map(|g| format!("{} {}", g.id, g.title))
+        .unwrap_or_else(|| c.group.clone());
+    let mut s = format!("{} {}\n", c.id, c.title);
+    s.push_str(&format!("  group:       {group}\n"));
+    if let Some(sg) = &c.subgroup {
+        s.push_str(&format!("  subgroup:    {sg}\n"));
+    }
+    s.push_str(&format!("  kind:        {}\n", c.kind.as_str()));
+    let roles: Vec<String> = c
+        .roles
+        .iter()
+        .map(|r| format!("{r:?}").to_lowercase())
+        .collect();
+    s.push_str(&format!(
+        "  judged for:  {}{}\n",
+        c.applies_to.as_str(),
+        if roles.is_empty() {
+            String::new()
+        } else {
+            format!(" (system roles: {})", roles.join(", "))
+        }
+    ));
+    if !c.lifecycle.is_empty() {
+        let l: Vec<&str> = c.lifecycle.iter().map(|l| l.as_str()).collect();
+        s.push_str(&format!("  life cycle:  {}\n", l.join(", ")));
+    }
+    s.push_str(&format!(
+        "  stage:       {}\n",
+        if c.stage == crate::catalog::Stage::Documentation {
+            "documentation (Stage 1)"
+        } else {
+            "operation (Stage 2)"
+        }
+    ));
+    s.push_str(&format!(
+        "  freshness:   evidence older than {} is stale\n",
+        c.freshness
+    ));
+    s.push_str(&format!(
+        "  effort:      about {} week{}\n",
+        c.effort_weeks,
+        plural(c.effort_weeks as usize)
+    ));
+    s.push_str(&format!("\nWhat it asks\n  {}\n", c.asks));
+    if let Some(t) = &c.text {
+        s.push_str(&format!("\nYour licensed text ({})\n  {}\n", c.source, t));
+    }
+    s.push_str("\nEvidence an auditor looks for\n");
+    for e in &c.evidence {
+        s.push_str(&format!("  - {e}\n"));
+    }
+    s
+}
+
+// ---------------------------------------------------------------------------
+// aims rules
+
+fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
+    if let Some(id) = &a.id {
+        let Some(r) = rules::rule(id) else {
+            let hint = diag::suggest(id, rules::RULES.iter().map(|r| r.id))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(
+                RunError::Usage(format!("no rule `{id}`{hint}; `aims rules` lists them")).into(),
+            );
+        };
+        let text = match a.format {
+            ListFormat::Json => envelope("rules", json!({"rules": [r]}))?,
+            ListFormat::Table => format!(
+                "{} ({} by default)\n  {}\n\nWhy\n  {}\n\nHow to fix\n  {}\n\nConfigure in aims.toml: [rules] \"{}\" = \"error\" | \"warning\" | \"note\" | \"off\"\n",
+                r.id,
+                r.severity.as_str(),
+                r.summary,
+                r.explain,
+                r.fix,
+                r.id
+            ),
+        };
+        emit(&text, &a.out)?;
+        return Ok(EXIT_OK);
+    }
+    let text = match a.format {
+        ListFormat::Json => envelope("rules", json!({"rules": rules::RULES}))?,
+        ListFormat::Table => {
+            let mut t = new_table(&["Rule", "Default", "What it finds"]);
+            for r in rules::RULES {
+                t.add_row(vec![r.id, r.severity.as_str(), r.summary]);
+            }
+            format!("{t}\n`aims rules ID` explains one rule and how to fix its findings.\n")
+        }
+    };
+    emit(&text, &a.out)?;
+    Ok(EXIT_OK)
+}
+
+// ---------------------------------------------------------------------------
+// aims init
+
+const INIT_TOML: &str = include_str!("../templates/init/aims.toml");
+const INIT_YAML: &str = include_str!("../templates/init/aims.yaml");
+const INIT_POLICY: &str = include_str!("../templates/init/ai-policy.md");
+
+fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
+    let dir = match &a.path {
+        Some(p) => cwd()?.join(p),
+        None => cwd()?,
+    };
+    let today = output::as_of(a.as_of.as_deref())?;
+    if a.name.contains(['"', '\\', '\n']) {
+        return Err(RunError::Usage(
+            "--name cannot contain quotes, backslashes or line breaks".into(),
+        )
+        .into());
+    }
+    let schema = schema_json()?;
+    let files: Vec<(&str, String)> = vec![
+        ("aims.toml", INIT_TOML.to_string()),
+        (
+            "aims.yaml",
+            INIT_YAML
+                .replace("{{name}}", &a.name)
+                .replace("{{today}}", &today.to_string()),
+        ),
+        ("aims.schema.json", schema),
+        (
+            "docs/ai-policy.md",
+            INIT_POLICY
+                .replace("{{name}}", &a.name)
+                .replace("{{today}}", &today.to_string()),
+        ),
+    ];
+    // Never overwrite: if any file exists, write none of them.
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(f, _)| dir.join(f).symlink_metadata().is_ok())
+        .map(|(f, _)| f.to_string())
+        .collect();
+    if !existing.is_empty() {
+        return Err(RunError::Usage(format!(
+            "`{}` already has {}; aims init changed nothing (it never overwrites)",
+            dir.display(),
+            existing.join(", ")
+        ))
+        .into());
+    }
+    if !dir.is_dir() {
+        return Err(RunError::Io(format!("`{}` is not a folder", dir.display())).into());
+    }
+    std::fs::create_dir_all(dir.join("docs"))
+        .map_err(|e| RunError::Io(format!("cannot create docs/: {e}")))?;
+    for (f, content) in &files {
+        output::write_file(&dir.join(f), content.as_bytes(), false)?;
+    }
+    if !term.quiet {
+        println!(
+            "Created aims.toml, aims.yaml, aims.schema.json and docs/ai-policy.md in {}.",
+            dir.display()
+        );
+        println!("Next: describe your AI systems in aims.yaml, then run `aims check`.");
+    }
+    Ok(EXIT_OK)
+}
+
+// ---------------------------------------------------------------------------
+// aims schema
+
+/// The JSON Schema of one inventory file, from the Rust types.
+pub fn schema_json() -> Result<String, RunError> {
+    let schema = schemars::schema_for!(crate::inventory::model::InventoryFile);
+    let mut s = serde_json::to_string_pretty(&schema).map_err(|e| RunError::Io(e.to_string()))?;
+    s.push('\n');
+    Ok(s)
+}
+
+fn schema(a: SchemaArgs) -> Result<u8, Failure> {
+    emit(&schema_json()?, &a.out)?;
+    Ok(EXIT_OK)
+}

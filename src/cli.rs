@@ -1,0 +1,135 @@
+//! Command-line arguments (clap derive). Kept in the library so that
+//! completions and the man page can be generated from the same definition.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "aims",
+    version,
+    about = "ISO/IEC 42001 AI management system as code: validate, gap-analyse and gate your AIMS in CI",
+    long_about = None,
+    propagate_version = true
+)]
+pub struct Cli {
+    /// When to use colours: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Load and validate the inventory, then run every rule.
+    Check(CheckArgs),
+    /// Show the catalogue: every clause and Annex A control, or one in full.
+    Controls(ControlsArgs),
+    /// List the rules, or explain one and how to fix its findings.
+    Rules(RulesArgs),
+    /// Start an inventory here: aims.toml, aims.yaml, its JSON Schema and a policy stub.
+    Init(InitArgs),
+    /// Print the JSON Schema (draft 2020-12) of the inventory format.
+    Schema(SchemaArgs),
+}
+
+/// Options shared by commands that read an inventory.
+#[derive(Debug, Args, Clone)]
+pub struct Common {
+    /// An inventory file, or a folder holding aims.toml or aims.yaml
+    /// (default: found from the current folder).
+    pub path: Option<PathBuf>,
+    /// Judge every date as of this day (YYYY-MM-DD). Default: the day of
+    /// SOURCE_DATE_EPOCH, else today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args, Clone, Default)]
+pub struct OutputArgs {
+    /// Write the output to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite FILE when it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CheckFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ControlsArgs {
+    /// One control or clause to show in full (for example A.6.2.8 or 6.1.3).
+    pub id: Option<String>,
+    /// The AIMS whose `[catalog] extra` overlays to include (default: found
+    /// from the current folder; none is fine).
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    /// Accepted for symmetry with other commands; the catalogue has no dates.
+    #[arg(long, value_name = "DATE", hide = true)]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// A rule id to explain (for example policy/review-overdue).
+    pub id: Option<String>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    #[command(flatten)]
+    pub out: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to create the inventory in (default: the current folder).
+    pub path: Option<PathBuf>,
+    /// The organisation's name, written into aims.yaml.
+    #[arg(long, default_value = "Example Organisation")]
+    pub name: String,
+    /// Date used for `approved`/`reviewed` in the scaffold (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    pub out: OutputArgs,
+}

@@ -1,0 +1,953 @@
+//! Discovery, reading and merging of inventory files.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use globset::{GlobBuilder, GlobMatcher};
+use serde::Deserialize;
+
+use super::MAX_FILE_BYTES;
+use super::model::*;
+use crate::catalog::{Catalog, RawCatalog};
+use crate::config::{self, CONFIG_FILE, Config};
+use crate::diag::{Diagnostic, Location, Sources, display_path, suggest};
+use crate::yaml::{self, Node, Pos, Value};
+
+/// Everything `aims` knows about one AIMS after a successful load.
+#[derive(Debug)]
+pub struct Project {
+    /// The folder of aims.toml (or of the inventory when there is none).
+    pub root: PathBuf,
+    pub config_path: Option<PathBuf>,
+    pub config: Config,
+    pub evidence_root: PathBuf,
+    /// Inventory files as shown in diagnostics.
+    pub files: Vec<String>,
+    pub catalog: Catalog,
+    pub inventory: Inventory,
+    pub sources: Sources,
+    /// How paths are shown: relative to this folder (the working directory).
+    pub base: PathBuf,
+}
+
+/// A load that could not complete: the diagnostics say why (exit 2).
+#[derive(Debug)]
+pub struct LoadFailure {
+    pub diagnostics: Vec<Diagnostic>,
+    pub sources: Sources,
+}
+
+struct Loader {
+    base: PathBuf,
+    diags: Vec<Diagnostic>,
+    sources: Sources,
+}
+
+impl Loader {
+    fn show(&self, p: &Path) -> String {
+        display_path(p, &self.base)
+    }
+
+    fn err(
+        &mut self,
+        code: &str,
+        msg: impl Into<String>,
+        loc: Option<Location>,
+        help: Option<String>,
+    ) {
+        self.diags
+            .push(Diagnostic::error(code, msg).at(loc).help_opt(help));
+    }
+
+    /// Read a user file with every guard: regular file, size cap, UTF-8.
+    /// Returns the text without a BOM. CRLF is left to the YAML parser.
+    fn read_text(&mut self, path: &Path, what: &str) -> Option<(String, String)> {
+        let name = self.show(path);
+        let meta = match fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                self.err(
+                    "load/io",
+                    format!("cannot read {what} `{name}`: {}", io_reason(&e)),
+                    Some(Location::new(&name, Pos::default())),
+                    Some("check the path; it is relative to the folder of aims.toml".into()),
+                );
+                return None;
+            }
+        };
+        if meta.is_dir() {
+            self.err(
+                "load/io",
+                format!("{what} `{name}` is a folder, not a file"),
+                Some(Location::new(&name, Pos::default())),
+                Some("name a YAML file, or a glob such as `aims/*.yaml`".into()),
+            );
+            return None;
+        }
+        if !meta.is_file() {
+            self.err(
+                "load/io",
+                format!("{what} `{name}` is not a regular file"),
+                Some(Location::new(&name, Pos::default())),
+                None,
+            );
+            return None;
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            self.err(
+                "load/too-large",
+                format!(
+                    "{what} `{name}` is {} MiB; the limit is {} MiB",
+                    meta.len() / (1024 * 1024),
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+                Some(Location::new(&name, Pos::default())),
+                Some(
+                    "split the inventory into several files (see `inventory` in aims.toml)".into(),
+                ),
+            );
+            return None;
+        }
+        let mut bytes = Vec::new();
+        let read =
+            fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+        if let Err(e) = read {
+            self.err(
+                "load/io",
+                format!("cannot read {what} `{name}`: {}", io_reason(&e)),
+                Some(Location::new(&name, Pos::default())),
+                None,
+            );
+            return None;
+        }
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            self.err(
+                "load/too-large",
+                format!(
+                    "{what} `{name}` is larger than {} MiB",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+                Some(Location::new(&name, Pos::default())),
+                None,
+            );
+            return None;
+        }
+        if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+            self.err(
+                "load/encoding",
+                format!("{what} `{name}` is UTF-16"),
+                Some(Location::new(&name, Pos { line: 1, col: 1 })),
+                Some("save the file as UTF-8".into()),
+            );
+            return None;
+        }
+        let body = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(&bytes);
+        match std::str::from_utf8(body) {
+            Ok(t) => Some((name, t.to_string())),
+            Err(e) => {
+                let valid = &body[..e.valid_up_to()];
+                let prefix = String::from_utf8_lossy(valid);
+                let pos = config::offset_to_pos(&prefix, prefix.len());
+                self.err(
+                    "load/encoding",
+                    format!(
+                        "{what} `{name}` is not valid UTF-8 (byte 0x{:02X} at offset {})",
+                        body[e.valid_up_to()],
+                        e.valid_up_to()
+                    ),
+                    Some(Location::new(&name, pos)),
+                    Some("save the file as UTF-8".into()),
+                );
+                self.sources.add(&name, prefix.into_owned());
+                None
+            }
+        }
+    }
+
+    /// Read and parse one YAML file into a node tree, reporting duplicate keys.
+    fn read_yaml(&mut self, path: &Path, what: &str) -> Option<(Arc<str>, Node)> {
+        let (name, text) = self.read_text(path, what)?;
+        let parsed = yaml::parse(&text);
+        self.sources.add(&name, text);
+        match parsed {
+            Ok(node) => {
+                self.duplicate_keys(&name, &node);
+                Some((Arc::from(name.as_str()), node))
+            }
+            Err(e) => {
+                self.err(
+                    "load/yaml",
+                    format!("invalid YAML in `{name}`: {}", e.message),
+                    Some(Location::new(&name, e.pos)),
+                    yaml_help(&e.message),
+                );
+                None
+            }
+        }
+    }
+
+    /// YAML forbids duplicate keys, and a duplicate silently hides a value:
+    /// report each with both places, in every mapping of the file.
+    fn duplicate_keys(&mut self, file: &str, node: &Node) {
+        let mut stack = vec![node];
+        while let Some(n) = stack.pop() {
+            match &n.value {
+                Value::Map(entries) => {
+                    let mut seen: BTreeMap<String, Pos> = BTreeMap::new();
+                    for (k, v) in entries {
+                        if let Some(text) = k.key_text() {
+                            if let Some(first) = seen.get(&text) {
+                                self.err(
+                                    "load/duplicate-key",
+                                    format!(
+                                        "duplicate key `{text}` (first written at line {})",
+                                        first.line
+                                    ),
+                                    Some(Location::new(file, k.pos)),
+                                    Some(format!(
+                                        "keep one `{text}`: the first is at {file}:{}:{}",
+                                        first.line, first.col
+                                    )),
+                                );
+                            } else {
+                                seen.insert(text, k.pos);
+                            }
+                        }
+                        stack.push(v);
+                    }
+                }
+                Value::Seq(items) => stack.extend(items.iter()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Deserialize a typed value from a node, reporting every problem.
+    fn typed<'a, T: Deserialize<'a>>(
+        &mut self,
+        file: &str,
+        node: &'a Node,
+        what: &str,
+    ) -> Option<T> {
+        let (result, unknown) = yaml::from_node::<T>(node);
+        for u in unknown {
+            let help = match &u.suggestion {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known fields: {}", u.expected.join(", ")),
+            };
+            self.err(
+                "load/unknown-field",
+                format!("unknown field `{}` in {what}", u.key),
+                Some(Location::new(file, u.pos)),
+                Some(help),
+            );
+        }
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let message = tidy_serde_message(&e.message);
+                self.err(
+                    "load/invalid",
+                    format!("{what}: {message}"),
+                    Some(Location::new(file, e.pos)),
+                    e.help.clone(),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            // "Too many levels of symbolic links (os error 40)" -> without the errno.
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
+}
+
+fn yaml_help(message: &str) -> Option<String> {
+    let m = message.to_lowercase();
+    if m.contains("tab") {
+        Some("YAML does not allow tabs for indentation: indent with spaces".into())
+    } else if m.contains("depth") || m.contains("nesting") || m.contains("recursion") {
+        Some("an inventory never nests this deep: check the file is what you meant".into())
+    } else if m.contains("alias") || m.contains("anchor") || m.contains("budget") {
+        Some("the file expands anchors/aliases beyond safe limits; write the values out".into())
+    } else {
+        None
+    }
+}
+
+/// serde's messages name Rust types; say it in the user's terms.
+fn tidy_serde_message(m: &str) -> String {
+    m.replace(", expected u32", ", expected a whole number")
+        .replace(", expected u8", ", expected a whole number")
+        .replace(", expected i64", ", expected a whole number")
+        .replace(", expected a boolean", ", expected true or false")
+        .replace("invalid type: ", "wrong type: ")
+}
+
+/// How a run was pointed at an AIMS.
+enum Target {
+    /// A folder or aims.toml: use its config.
+    Config(PathBuf),
+    /// A folder without aims.toml, holding aims.yaml (or aims/).
+    Folder(PathBuf),
+    /// One inventory file, with the nearest aims.toml above it if any.
+    File(PathBuf, Option<PathBuf>),
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// Load the AIMS that `target` points at (or the one found from `cwd`).
+pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
+    let mut l = Loader {
+        base: cwd.to_path_buf(),
+        diags: Vec::new(),
+        sources: Sources::default(),
+    };
+    let fail = |l: Loader| LoadFailure {
+        diagnostics: l.diags,
+        sources: l.sources,
+    };
+
+    // 1. What are we looking at?
+    let target = match resolve_target(target, cwd) {
+        Ok(t) => t,
+        Err(d) => {
+            l.diags.push(d);
+            return Err(fail(l));
+        }
+    };
+    let (config_path, root) = match &target {
+        Target::Config(c) => (
+            Some(c.clone()),
+            c.parent().map(Path::to_path_buf).unwrap_or_default(),
+        ),
+        Target::Folder(d) => (None, d.clone()),
+        Target::File(f, c) => (
+            c.clone(),
+            c.as_ref()
+                .and_then(|c| c.parent())
+                .or_else(|| f.parent())
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+        ),
+    };
+
+    // 2. aims.toml.
+    let mut config = Config::default();
+    let mut config_text = String::new();
+    if let Some(cp) = &config_path {
+        let Some((name, text)) = l.read_text(cp, "settings file") else {
+            return Err(fail(l));
+        };
+        match config::parse(&text, &name) {
+            Ok(c) => config = c,
+            Err(d) => {
+                l.diags.push(d);
+                l.sources.add(&name, text);
+                return Err(fail(l));
+            }
+        }
+        l.sources.add(&name, text.clone());
+        config_text = text;
+    }
+    let config_name = config_path.as_ref().map(|p| l.show(p));
+    // toml keeps no spans after parsing; find a key's line in the text.
+    let config_loc = |key: &str| {
+        config_name
+            .as_ref()
+            .map(|n| Location::new(n, config::key_pos(&config_text, key)))
+    };
+
+    let evidence_root = match &config.evidence_root {
+        Some(r) => root.join(r),
+        None => root.clone(),
+    };
+
+    // 3. Which inventory files?
+    let files: Vec<PathBuf> = match &target {
+        Target::File(f, _) => vec![f.clone()],
+        _ => inventory_files(&mut l, &root, &config, config_loc("inventory")),
+    };
+    if files.is_empty() && l.diags.is_empty() {
+        l.err(
+            "load/no-inventory",
+            format!("no inventory found in `{}`", l.show(&root)),
+            None,
+            Some("create aims.yaml (or run `aims init`), or set `inventory` in aims.toml".into()),
+        );
+    }
+
+    // 4. The catalogue, with overlays and date overrides.
+    let mut catalog = Catalog::embedded().clone();
+    for extra in &config.catalog.extra {
+        if Path::new(extra).is_absolute() || extra.split(['/', '\\']).any(|c| c == "..") {
+            l.err(
+                "load/config",
+                format!("catalogue overlay `{extra}` leaves the folder of aims.toml"),
+                config_loc("extra"),
+                None,
+            );
+            continue;
+        }
+        let path = root.join(extra);
+        if let Some((file, node)) = l.read_yaml(&path, "catalogue overlay") {
+            if let Some(raw) = l.typed::<RawCatalog>(&file, &node, "the catalogue overlay") {
+                for e in catalog.overlay(raw, &file) {
+                    let pos = e
+                        .control
+                        .as_deref()
+                        .and_then(|id| find_overlay_entry(&node, id))
+                        .unwrap_or(node.pos);
+                    l.err(
+                        "load/catalog",
+                        e.message,
+                        Some(Location::new(&file, pos)),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+    let date_overrides: BTreeMap<String, Date> = config
+        .regulation
+        .dates
+        .iter()
+        .map(|(k, v)| (k.clone(), v.0))
+        .collect();
+    if let Err(msg) = catalog.override_dates(&date_overrides) {
+        l.err("load/config", msg, config_loc("dates"), None);
+    }
+
+    // 5. Read every file, then merge.
+    let mut parts = Vec::new();
+    for f in &files {
+        if let Some((name, node)) = l.read_yaml(f, "inventory file") {
+            parts.push((name, node));
+        }
+    }
+    let mut inventory = Inventory::default();
+    let mut version: Option<(Arc<str>, Pos)> = None;
+    let mut org_at: Option<Location> = None;
+    for (file, node) in &parts {
+        read_file(
+            &mut l,
+            file,
+            node,
+            &mut inventory,
+            &mut version,
+            &mut org_at,
+            &catalog,
+        );
+    }
+    if !parts.is_empty() && l.diags.is_empty() {
+        if version.is_none() {
+            let first = &parts[0].0;
+            l.err(
+                "load/invalid",
+                "the inventory has no `version`",
+                Some(Location::new(first, Pos { line: 1, col: 1 })),
+                Some("add `version: 1` at the top of the inventory".into()),
+            );
+        }
+        if inventory.organization.is_none() {
+            let first = &parts[0].0;
+            l.err(
+                "load/invalid",
+                "the inventory has no `organization`",
+                Some(Location::new(first, Pos { line: 1, col: 1 })),
+                Some("add `organization:` with at least `name:`".into()),
+            );
+        }
+    }
+
+    // 6. Ids and references.
+    super::validate::validate(&inventory, &catalog, &mut l.diags);
+
+    // Rule names used in aims.toml and waivers must exist.
+    let rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
+    for key in config.rules.keys() {
+        if !rule_ids.contains(&key.as_str()) {
+            let help = suggest(key, rule_ids.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "run `aims rules` for the list".into());
+            l.err(
+                "load/config",
+                format!("unknown rule `{key}` in [rules]"),
+                config_loc(key),
+                Some(help),
+            );
+        }
+    }
+    for key in config.freshness.keys() {
+        if catalog.get(key).is_none() && !rule_ids.contains(&key.as_str()) {
+            let help = suggest(key, catalog.ids().chain(rule_ids.iter().copied()))
+                .map(|s| format!("did you mean `{s}`?"));
+            l.err(
+                "load/config",
+                format!("[freshness] names `{key}`, which is neither a control nor a rule"),
+                config_loc(key),
+                help,
+            );
+        }
+    }
+    if let Some(deny) = &config.gate.deny {
+        for d in deny {
+            if !matches!(d.as_str(), "error" | "warning" | "note")
+                && !rule_ids.contains(&d.as_str())
+            {
+                let help = suggest(
+                    d,
+                    rule_ids.iter().copied().chain(["error", "warning", "note"]),
+                )
+                .map(|s| format!("did you mean `{s}`?"));
+                l.err(
+                    "load/config",
+                    format!("[gate] deny names `{d}`, which is neither a severity nor a rule"),
+                    config_loc("deny"),
+                    help,
+                );
+            }
+        }
+    }
+
+    if !l.diags.is_empty() {
+        l.diags
+            .sort_by(|a, b| a.location.cmp(&b.location).then(a.message.cmp(&b.message)));
+        l.diags.dedup();
+        return Err(fail(l));
+    }
+    let files = parts.iter().map(|(f, _)| f.to_string()).collect();
+    Ok(Project {
+        root,
+        config_path,
+        config,
+        evidence_root,
+        files,
+        catalog,
+        inventory,
+        sources: l.sources,
+        base: l.base,
+    })
+}
+
+fn find_overlay_entry(node: &Node, id: &str) -> Option<Pos> {
+    for section in ["controls", "groups"] {
+        if let Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) = node.get(section)
+        {
+            for item in items {
+                if item.get("id").and_then(Node::key_text).as_deref() == Some(id) {
+                    return Some(item.pos);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target, Diagnostic> {
+    match target {
+        Some(p) => {
+            let p = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                cwd.join(p)
+            };
+            let meta = fs::metadata(&p).map_err(|e| {
+                Diagnostic::error(
+                    "load/io",
+                    format!("cannot open `{}`: {}", display_path(&p, cwd), io_reason(&e)),
+                )
+                .help("give an inventory file, or a folder holding aims.toml or aims.yaml")
+            })?;
+            if meta.is_dir() {
+                let cfg = p.join(CONFIG_FILE);
+                if cfg.is_file() {
+                    Ok(Target::Config(cfg))
+                } else if p.join("aims.yaml").is_file() || p.join("aims").is_dir() {
+                    Ok(Target::Folder(p))
+                } else {
+                    Err(Diagnostic::error(
+                        "load/no-inventory",
+                        format!(
+                            "`{}` holds neither aims.toml nor aims.yaml",
+                            display_path(&p, cwd)
+                        ),
+                    )
+                    .help("run `aims init` there to start an inventory"))
+                }
+            } else if p.file_name().is_some_and(|n| n == CONFIG_FILE) {
+                Ok(Target::Config(p))
+            } else {
+                let parent = p.parent().unwrap_or(cwd).to_path_buf();
+                Ok(Target::File(p, config::find_upwards(&parent)))
+            }
+        }
+        None => {
+            if let Some(c) = config::find_upwards(cwd) {
+                Ok(Target::Config(c))
+            } else if cwd.join("aims.yaml").is_file() || cwd.join("aims").is_dir() {
+                Ok(Target::Folder(cwd.to_path_buf()))
+            } else {
+                Err(Diagnostic::error(
+                    "load/no-inventory",
+                    "no aims.toml in this folder or any folder above it, and no aims.yaml here",
+                )
+                .help("run `aims init` to start an inventory, or pass the path of one"))
+            }
+        }
+    }
+}
+
+/// The inventory files named by aims.toml, or the defaults.
+fn inventory_files(
+    l: &mut Loader,
+    root: &Path,
+    config: &Config,
+    loc: Option<Location>,
+) -> Vec<PathBuf> {
+    let patterns: Vec<String> = match &config.inventory {
+        Some(list) => list.to_vec(),
+        None if root.join("aims.yaml").exists() => vec!["aims.yaml".into()],
+        None if root.join("aims").is_dir() => vec!["aims/*.yaml".into(), "aims/*.yml".into()],
+        None => vec!["aims.yaml".into()],
+    };
+    let explicit = config.inventory.is_some();
+    let mut out = Vec::new();
+    for pat in patterns {
+        let loc = loc.clone();
+        if Path::new(&pat).is_absolute() || pat.split(['/', '\\']).any(|c| c == "..") {
+            l.err(
+                "load/config",
+                format!("inventory path `{pat}` leaves the folder of aims.toml"),
+                loc,
+                Some("inventory files live beside aims.toml or below it".into()),
+            );
+            continue;
+        }
+        if !has_glob_chars(&pat) {
+            out.push(root.join(&pat));
+            continue;
+        }
+        // `*` stays within one folder: `aims/*.yaml` does not reach `aims/extra/`.
+        let matcher: GlobMatcher = match GlobBuilder::new(&pat).literal_separator(true).build() {
+            Ok(g) => g.compile_matcher(),
+            Err(e) => {
+                l.err(
+                    "load/config",
+                    format!("invalid glob `{pat}` in `inventory`: {e}"),
+                    loc,
+                    None,
+                );
+                continue;
+            }
+        };
+        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(root)
+            .follow_links(false)
+            .max_depth(16)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .filter(|e| {
+                e.path()
+                    .strip_prefix(root)
+                    .is_ok_and(|rel| matcher.is_match(rel))
+            })
+            .map(|e| e.into_path())
+            .collect();
+        found.sort();
+        if found.is_empty() && explicit {
+            l.err(
+                "load/no-inventory",
+                format!("`inventory` pattern `{pat}` matches no file"),
+                loc,
+                None,
+            );
+        }
+        out.extend(found);
+    }
+    out.dedup();
+    out
+}
+
+/// Merge one file's sections into the inventory.
+fn read_file(
+    l: &mut Loader,
+    file: &Arc<str>,
+    node: &Node,
+    inv: &mut Inventory,
+    version: &mut Option<(Arc<str>, Pos)>,
+    org_at: &mut Option<Location>,
+    catalog: &Catalog,
+) {
+    let entries = match &node.value {
+        Value::Map(e) => e,
+        Value::Null => {
+            l.err(
+                "load/empty",
+                format!("inventory file `{file}` is empty"),
+                Some(Location::new(file, Pos { line: 1, col: 1 })),
+                Some("start it with `version: 1` and `organization:` (see `aims init`)".into()),
+            );
+            return;
+        }
+        _ => {
+            l.err(
+                "load/invalid",
+                format!(
+                    "an inventory file must be a mapping of sections, found {}",
+                    node.kind()
+                ),
+                Some(Location::new(file, node.pos)),
+                Some(format!("top-level keys are: {}", TOP_LEVEL_KEYS.join(", "))),
+            );
+            return;
+        }
+    };
+    for (k, v) in entries {
+        let key = k.key_text().unwrap_or_default();
+        match key.as_str() {
+            "version" => {
+                match &v.value {
+                    Value::Int(1) => {}
+                    _ => l.err(
+                        "load/invalid",
+                        format!(
+                            "unsupported inventory `version`: {}",
+                            v.key_text().unwrap_or_else(|| v.kind().into())
+                        ),
+                        Some(Location::new(file, v.pos)),
+                        Some("this aims reads format version 1: write `version: 1`".into()),
+                    ),
+                }
+                if version.is_none() {
+                    *version = Some((file.clone(), v.pos));
+                }
+            }
+            "organization" => {
+                if let Some(prev) = org_at.clone() {
+                    l.err(
+                        "load/duplicate-id",
+                        "`organization` is defined twice",
+                        Some(Location::new(file, k.pos)),
+                        Some(format!("keep one: the other is at {prev}")),
+                    );
+                    continue;
+                }
+                *org_at = Some(Location::new(file, k.pos));
+                if let Some(mut o) = l.typed::<Organization>(file, v, "`organization`") {
+                    o.src = Src::new(file, v);
+                    inv.organization = Some(o);
+                }
+            }
+            "controls" => read_statements(l, file, v, &mut inv.controls, "`controls`", catalog),
+            "policies" => read_list(
+                l,
+                file,
+                v,
+                "policies",
+                "a policy",
+                &mut inv.policies,
+                |p: &mut Policy, s| p.src = s,
+            ),
+            "roles" => read_list(
+                l,
+                file,
+                v,
+                "roles",
+                "a role",
+                &mut inv.roles,
+                |p: &mut Role, s| p.src = s,
+            ),
+            "systems" => read_list(
+                l,
+                file,
+                v,
+                "systems",
+                "a system",
+                &mut inv.systems,
+                |p: &mut System, s| p.src = s,
+            ),
+            "risks" => read_list(
+                l,
+                file,
+                v,
+                "risks",
+                "a risk",
+                &mut inv.risks,
+                |p: &mut Risk, s| p.src = s,
+            ),
+            "impact_assessments" => read_list(
+                l,
+                file,
+                v,
+                "impact_assessments",
+                "an impact assessment",
+                &mut inv.impact_assessments,
+                |p: &mut ImpactAssessment, s| p.src = s,
+            ),
+            "suppliers" => read_list(
+                l,
+                file,
+                v,
+                "suppliers",
+                "a supplier",
+                &mut inv.suppliers,
+                |p: &mut Supplier, s| p.src = s,
+            ),
+            "audits" => read_list(
+                l,
+                file,
+                v,
+                "audits",
+                "an audit",
+                &mut inv.audits,
+                |p: &mut Audit, s| p.src = s,
+            ),
+            "nonconformities" => read_list(
+                l,
+                file,
+                v,
+                "nonconformities",
+                "a nonconformity",
+                &mut inv.nonconformities,
+                |p: &mut Nonconformity, s| p.src = s,
+            ),
+            "waivers" => read_list(
+                l,
+                file,
+                v,
+                "waivers",
+                "a waiver",
+                &mut inv.waivers,
+                |p: &mut Waiver, s| p.src = s,
+            ),
+            other => {
+                let help = suggest(other, TOP_LEVEL_KEYS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        format!("top-level keys are: {}", TOP_LEVEL_KEYS.join(", "))
+                    });
+                l.err(
+                    "load/unknown-field",
+                    format!("unknown top-level key `{other}`"),
+                    Some(Location::new(file, k.pos)),
+                    Some(help),
+                );
+            }
+        }
+    }
+}
+
+fn read_list<T: for<'a> Deserialize<'a>>(
+    l: &mut Loader,
+    file: &Arc<str>,
+    node: &Node,
+    section: &str,
+    what: &str,
+    out: &mut Vec<T>,
+    set_src: impl Fn(&mut T, Src),
+) {
+    match &node.value {
+        Value::Seq(items) => {
+            for item in items {
+                let label = match item.get("id").and_then(Node::key_text) {
+                    Some(id) => format!("{what} `{id}`"),
+                    None => what.to_string(),
+                };
+                if let Some(mut t) = l.typed::<T>(file, item, &label) {
+                    set_src(&mut t, Src::new(file, item));
+                    out.push(t);
+                }
+            }
+        }
+        Value::Null => {}
+        _ => l.err(
+            "load/invalid",
+            format!(
+                "`{section}` must be a list (items start with `- `), found {}",
+                node.kind()
+            ),
+            Some(Location::new(file, node.pos)),
+            None,
+        ),
+    }
+}
+
+/// Read a `controls:` map, each statement on its own so that one bad entry
+/// does not hide the others.
+fn read_statements(
+    l: &mut Loader,
+    file: &Arc<str>,
+    node: &Node,
+    out: &mut BTreeMap<String, PlacedStatement>,
+    what: &str,
+    catalog: &Catalog,
+) {
+    let entries = match &node.value {
+        Value::Map(e) => e,
+        Value::Null => return,
+        _ => {
+            l.err(
+                "load/invalid",
+                format!(
+                    "{what} must be a mapping from control id to statement, found {}",
+                    node.kind()
+                ),
+                Some(Location::new(file, node.pos)),
+                Some("write for example `A.2.2: {status: implemented}`".into()),
+            );
+            return;
+        }
+    };
+    for (k, v) in entries {
+        let raw = k.key_text().unwrap_or_default();
+        let Some(control) = catalog.get(&raw) else {
+            let help = suggest(&raw, catalog.ids())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "run `aims controls` for the catalogue".into());
+            l.err(
+                "load/unknown-control",
+                format!("`{raw}` is not a control or clause in the catalogue"),
+                Some(Location::new(file, k.pos)),
+                Some(help),
+            );
+            continue;
+        };
+        let id = control.id.clone();
+        if let Some(prev) = out.get(&id) {
+            l.err(
+                "load/duplicate-id",
+                format!("a statement for `{id}` is written twice"),
+                Some(Location::new(file, k.pos)),
+                Some(format!("keep one: the other is at {}", prev.src.loc())),
+            );
+            continue;
+        }
+        if let Some(st) = l.typed::<Statement>(file, v, &format!("the statement for `{id}`")) {
+            let src = Src {
+                file: file.clone(),
+                node: Some(Arc::new(Node {
+                    value: v.value.clone(),
+                    pos: k.pos,
+                })),
+            };
+            out.insert(id, PlacedStatement { statement: st, src });
+        }
+    }
+}

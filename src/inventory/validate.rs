@@ -1,0 +1,342 @@
+//! Ids and references: every id unique in its list (case-insensitively),
+//! every reference resolves, every catalogue id exists. These are load
+//! errors (exit 2): a broken reference means the inventory says nothing
+//! reliable. Missing governance facts are findings, judged by the rules.
+
+use std::collections::HashMap;
+
+use super::model::*;
+use crate::catalog::Catalog;
+use crate::diag::{Diagnostic, Location, suggest};
+
+struct V<'a> {
+    diags: &'a mut Vec<Diagnostic>,
+}
+
+impl V<'_> {
+    fn err(&mut self, code: &str, msg: String, loc: Location, help: Option<String>) {
+        self.diags
+            .push(Diagnostic::error(code, msg).at(Some(loc)).help_opt(help));
+    }
+}
+
+/// An index of the ids of one list.
+struct Ids<'a> {
+    what: &'static str,
+    section: &'static str,
+    map: HashMap<String, (&'a Id, Location)>,
+}
+
+impl<'a> Ids<'a> {
+    fn build<T>(
+        v: &mut V,
+        what: &'static str,
+        section: &'static str,
+        items: &'a [T],
+        f: impl Fn(&'a T) -> (&'a Id, Location),
+    ) -> Self {
+        let mut map: HashMap<String, (&Id, Location)> = HashMap::new();
+        for item in items {
+            let (id, loc) = f(item);
+            if let Some((first, first_loc)) = map.get(&id.key()) {
+                v.err(
+                    "load/duplicate-id",
+                    format!("duplicate {what} id `{id}` (ids compare without case: `{first}` is at {first_loc})"),
+                    loc,
+                    Some(format!("give each {what} in `{section}` its own id")),
+                );
+            } else {
+                map.insert(id.key(), (id, loc));
+            }
+        }
+        Ids { what, section, map }
+    }
+
+    fn check(&self, v: &mut V, id: &Id, field: &str, loc: Location) {
+        if self.map.contains_key(&id.key()) {
+            return;
+        }
+        let known: Vec<&str> = self.map.values().map(|(i, _)| i.as_str()).collect();
+        let help = match suggest(id.as_str(), known.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None if known.is_empty() => format!(
+                "`{}` is empty: add the {} there first",
+                self.section, self.what
+            ),
+            None => format!(
+                "define it under `{}`, or use one of: {}",
+                self.section,
+                sample(&known)
+            ),
+        };
+        v.err(
+            "load/broken-reference",
+            format!("`{field}` names {} `{id}`, which is not defined", self.what),
+            loc,
+            Some(help),
+        );
+    }
+
+    fn check_opt(&self, v: &mut V, id: &Option<Id>, field: &str, loc: impl FnOnce() -> Location) {
+        if let Some(id) = id {
+            self.check(v, id, field, loc());
+        }
+    }
+}
+
+fn sample(known: &[&str]) -> String {
+    let mut k: Vec<&str> = known.to_vec();
+    k.sort_unstable();
+    if k.len() > 8 {
+        format!("{}, …", k[..8].join(", "))
+    } else {
+        k.join(", ")
+    }
+}
+
+fn check_control(v: &mut V, catalog: &Catalog, id: &ControlId, field: &str, loc: Location) {
+    if catalog.get(&id.0).is_none() {
+        let help = suggest(&id.0, catalog.ids())
+            .map(|s| format!("did you mean `{s}`?"))
+            .unwrap_or_else(|| "run `aims controls` for the catalogue".into());
+        v.err(
+            "load/unknown-control",
+            format!("`{field}` names `{id}`, which is not a control or clause in the catalogue"),
+            loc,
+            Some(help),
+        );
+    }
+}
+
+fn check_controls(v: &mut V, catalog: &Catalog, ids: &[ControlId], src: &Src, path: &[&str]) {
+    for (i, id) in ids.iter().enumerate() {
+        let idx = i.to_string();
+        let mut p: Vec<&str> = path.to_vec();
+        p.push(&idx);
+        check_control(
+            v,
+            catalog,
+            id,
+            path.last().copied().unwrap_or("controls"),
+            src.loc_of(&p),
+        );
+    }
+}
+
+pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
+    let v = &mut V { diags };
+
+    let roles = Ids::build(v, "role", "roles", &inv.roles, |r| {
+        (&r.id, r.src.loc_of(&["id"]))
+    });
+    let systems = Ids::build(v, "system", "systems", &inv.systems, |s| {
+        (&s.id, s.src.loc_of(&["id"]))
+    });
+    let suppliers = Ids::build(v, "supplier", "suppliers", &inv.suppliers, |s| {
+        (&s.id, s.src.loc_of(&["id"]))
+    });
+    let ncs = Ids::build(
+        v,
+        "nonconformity",
+        "nonconformities",
+        &inv.nonconformities,
+        |n| (&n.id, n.src.loc_of(&["id"])),
+    );
+    let _policies = Ids::build(v, "policy", "policies", &inv.policies, |p| {
+        (&p.id, p.src.loc_of(&["id"]))
+    });
+    let _risks = Ids::build(v, "risk", "risks", &inv.risks, |r| {
+        (&r.id, r.src.loc_of(&["id"]))
+    });
+    let _ias = Ids::build(
+        v,
+        "impact assessment",
+        "impact_assessments",
+        &inv.impact_assessments,
+        |r| (&r.id, r.src.loc_of(&["id"])),
+    );
+    let _audits = Ids::build(v, "audit", "audits", &inv.audits, |r| {
+        (&r.id, r.src.loc_of(&["id"]))
+    });
+    let _waivers = Ids::build(v, "waiver", "waivers", &inv.waivers, |r| {
+        (&r.id, r.src.loc_of(&["id"]))
+    });
+
+    if let Some(o) = &inv.organization {
+        roles.check_opt(v, &o.aims_owner, "aims_owner", || {
+            o.src.loc_of(&["aims_owner"])
+        });
+        if let Some(a) = o.risk_appetite
+            && !(1..=25).contains(&a)
+        {
+            v.err(
+                "load/invalid",
+                format!(
+                    "`risk_appetite` is {a}; risk scores run from 1 to 25 (likelihood × impact)"
+                ),
+                o.src.loc_of(&["risk_appetite"]),
+                Some("the default is 9".into()),
+            );
+        }
+        if let Some(c) = &o.certification
+            && let (Some(a), Some(b)) = (c.certified, c.expires)
+            && b <= a
+        {
+            v.err(
+                "load/invalid",
+                format!("certification `expires` ({b}) is not after `certified` ({a})"),
+                o.src.loc_of(&["certification", "expires"]),
+                None,
+            );
+        }
+    }
+
+    for p in &inv.policies {
+        roles.check_opt(v, &p.approved_by, "approved_by", || {
+            p.src.loc_of(&["approved_by"])
+        });
+        check_controls(v, catalog, &p.controls, &p.src, &["controls"]);
+    }
+
+    for st in inv.controls.values() {
+        roles.check_opt(v, &st.statement.owner, "owner", || {
+            st.src.loc_of(&["owner"])
+        });
+    }
+
+    for s in &inv.systems {
+        roles.check_opt(v, &s.owner, "owner", || s.src.loc_of(&["owner"]));
+        suppliers.check_opt(v, &s.supplier, "supplier", || s.src.loc_of(&["supplier"]));
+        let mut data_ids: HashMap<String, &Id> = HashMap::new();
+        for (i, d) in s.data.iter().enumerate() {
+            if data_ids.insert(d.id.key(), &d.id).is_some() {
+                v.err(
+                    "load/duplicate-id",
+                    format!("system `{}` lists data set `{}` twice", s.id, d.id),
+                    s.src.loc_of(&["data", &i.to_string(), "id"]),
+                    None,
+                );
+            }
+        }
+        for (key, st) in &s.controls {
+            let loc = s.src.loc_of(&["controls", key]);
+            match catalog.get(key) {
+                None => {
+                    let help = suggest(key, catalog.ids())
+                        .map(|x| format!("did you mean `{x}`?"))
+                        .unwrap_or_else(|| "run `aims controls` for the catalogue".into());
+                    v.err("load/unknown-control", format!("system `{}` has a statement for `{key}`, which is not in the catalogue", s.id), loc, Some(help));
+                }
+                Some(c) if !c.applies_to.per_system() => v.err(
+                    "load/invalid",
+                    format!("`{}` ({}) is judged for the organisation only, so system `{}` cannot have its own statement for it", c.id, c.title, s.id),
+                    loc,
+                    Some(format!("move it to the top-level `controls:`; `aims controls {}` shows its scope", c.id)),
+                ),
+                Some(_) => {}
+            }
+            roles.check_opt(v, &st.owner, "owner", || {
+                s.src.loc_of(&["controls", key, "owner"])
+            });
+        }
+    }
+
+    for r in &inv.risks {
+        for (i, sid) in r.systems.iter().enumerate() {
+            systems.check(
+                v,
+                sid,
+                "systems",
+                r.src.loc_of(&["systems", &i.to_string()]),
+            );
+        }
+        roles.check_opt(v, &r.owner, "owner", || r.src.loc_of(&["owner"]));
+        roles.check_opt(v, &r.accepted_by, "accepted_by", || {
+            r.src.loc_of(&["accepted_by"])
+        });
+        check_controls(v, catalog, &r.controls, &r.src, &["controls"]);
+    }
+
+    for ia in &inv.impact_assessments {
+        systems.check(v, &ia.system, "system", ia.src.loc_of(&["system"]));
+        roles.check_opt(v, &ia.assessor, "assessor", || ia.src.loc_of(&["assessor"]));
+        roles.check_opt(v, &ia.approved_by, "approved_by", || {
+            ia.src.loc_of(&["approved_by"])
+        });
+        if let Some(n) = ia.next_review
+            && n < ia.date
+        {
+            v.err(
+                "load/invalid",
+                format!(
+                    "`next_review` ({n}) is before the assessment `date` ({})",
+                    ia.date
+                ),
+                ia.src.loc_of(&["next_review"]),
+                None,
+            );
+        }
+        for (i, imp) in ia.impacts.iter().enumerate() {
+            let idx = i.to_string();
+            check_controls(
+                v,
+                catalog,
+                &imp.controls,
+                &ia.src,
+                &["impacts", &idx, "controls"],
+            );
+        }
+    }
+
+    for a in &inv.audits {
+        check_controls(v, catalog, &a.scope, &a.src, &["scope"]);
+        for (i, f) in a.findings.iter().enumerate() {
+            ncs.check(
+                v,
+                f,
+                "findings",
+                a.src.loc_of(&["findings", &i.to_string()]),
+            );
+        }
+    }
+
+    for n in &inv.nonconformities {
+        check_controls(v, catalog, &n.controls, &n.src, &["controls"]);
+        roles.check_opt(v, &n.owner, "owner", || n.src.loc_of(&["owner"]));
+        if let Some(c) = n.closed
+            && c < n.raised
+        {
+            v.err(
+                "load/invalid",
+                format!("`closed` ({c}) is before `raised` ({})", n.raised),
+                n.src.loc_of(&["closed"]),
+                None,
+            );
+        }
+    }
+
+    let rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
+    for w in &inv.waivers {
+        if w.rule != "*" && !rule_ids.contains(&w.rule.as_str()) {
+            let help = suggest(&w.rule, rule_ids.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "use a rule id from `aims rules`, or `*`".into());
+            v.err(
+                "load/unknown-rule",
+                format!(
+                    "waiver `{}` names rule `{}`, which does not exist",
+                    w.id, w.rule
+                ),
+                w.src.loc_of(&["rule"]),
+                Some(help),
+            );
+        }
+        if let Some(c) = &w.control {
+            check_control(v, catalog, c, "control", w.src.loc_of(&["control"]));
+        }
+        systems.check_opt(v, &w.system, "system", || w.src.loc_of(&["system"]));
+        roles.check_opt(v, &w.approved_by, "approved_by", || {
+            w.src.loc_of(&["approved_by"])
+        });
+    }
+}

@@ -1,0 +1,15 @@
+//! `aims`: an ISO/IEC 42001 AI management system kept as code.
+//!
+//! Data flows one way: [`inventory`] loads and validates the user's files
+//! against the [`catalog`], [`rules`] judge them, and [`app`] renders the
+//! result. `main.rs` only parses arguments and maps the outcome to an exit code.
+
+pub mod app;
+pub mod catalog;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod inventory;
+pub mod output;
+pub mod rules;
+pub mod yaml;

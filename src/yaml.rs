@@ -1,0 +1,693 @@
+//! YAML reading: a spanned node tree, then typed values through serde.
+//!
+//! serde-saphyr parses the text into [`Node`]s that keep their line and
+//! column. Duplicate keys are passed through so that we can name *both*
+//! places. Typed values are then deserialized from the tree by
+//! [`from_node`], which collects every unknown field of a struct (with a
+//! "did you mean") instead of stopping at the first one.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::{Budget, DuplicateKeyPolicy, Options, Spanned};
+
+use crate::diag::suggest;
+
+/// A position in a source file, 1-based. `line == 0` means unknown.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+/// One YAML node with the place it was written.
+#[derive(Clone, Debug)]
+pub struct Node {
+    pub value: Value,
+    pub pos: Pos,
+}
+
+#[derive(Clone, Debug)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(Node, Node)>),
+}
+
+impl Node {
+    /// The value of `key` in a mapping node.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.key_text().as_deref() == Some(key))
+                .map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The key node for `key` in a mapping node (to point at the key itself).
+    pub fn key_node(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.key_text().as_deref() == Some(key))
+                .map(|(k, _)| k),
+            _ => None,
+        }
+    }
+
+    /// Where `path` points (keys, or list indexes as decimal strings); the
+    /// deepest node found on the way when the full path does not exist.
+    pub fn pos_of(&self, path: &[&str]) -> Pos {
+        let mut node = self;
+        for part in path {
+            let next = match &node.value {
+                Value::Map(_) => node.get(part),
+                Value::Seq(items) => part.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => None,
+            };
+            match next {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        node.pos
+    }
+
+    /// A scalar key as text. YAML reads `4.1:` as a float; clause ids must
+    /// still be accepted, so numbers are printed back in their shortest form.
+    pub fn key_text(&self) -> Option<String> {
+        match &self.value {
+            Value::Str(s) => Some(s.clone()),
+            Value::Int(i) => Some(i.to_string()),
+            Value::Float(f) => Some(float_text(*f)),
+            Value::Bool(b) => Some(b.to_string()),
+            _ => None,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self.value {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Int(_) => "an integer",
+            Value::Float(_) => "a number",
+            Value::Str(_) => "a string",
+            Value::Seq(_) => "a list",
+            Value::Map(_) => "a mapping",
+        }
+    }
+}
+
+/// Shortest text for a float read from YAML (`4.1` stays `4.1`, `10.0` is `10.0`).
+pub fn float_text(f: f64) -> String {
+    let s = format!("{f}");
+    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
+        s
+    } else {
+        format!("{s}.0")
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let spanned: Spanned<Value> = Spanned::deserialize(d)?;
+        let loc = spanned.referenced;
+        Ok(Node {
+            value: spanned.value,
+            pos: Pos {
+                line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
+                col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
+            },
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl<'de> Visitor<'de> for ValueVisitor {
+    type Value = Value;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::Int(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or(Value::Float(v as f64), Value::Int))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Float(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::Str(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::Str(v))
+    }
+    fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Value, E> {
+        Err(E::custom("binary values are not supported"))
+    }
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        Value::deserialize(d)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(n) = seq.next_element::<Node>()? {
+            items.push(n);
+        }
+        Ok(Value::Seq(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(k) = map.next_key::<Node>()? {
+            let v = map.next_value::<Node>()?;
+            entries.push((k, v));
+        }
+        Ok(Value::Map(entries))
+    }
+}
+
+/// Limits against hostile files. The defaults of serde-saphyr stop at
+/// 250,000 nodes, which a real inventory of a few thousand systems passes,
+/// so the node and event budgets are raised on purpose; depth and alias
+/// expansion stay tight because no inventory needs them.
+pub fn parse_options() -> Options {
+    let mut budget = Budget::default();
+    budget.max_reader_input_bytes = Some(crate::inventory::MAX_FILE_BYTES as usize);
+    budget.max_events = 40_000_000;
+    budget.max_nodes = 20_000_000;
+    budget.max_depth = 64;
+    budget.max_aliases = 10_000;
+    budget.max_anchors = 10_000;
+    budget.max_documents = 1;
+    budget.max_total_scalar_bytes = crate::inventory::MAX_FILE_BYTES as usize;
+    let mut opts = Options::default();
+    opts.budget = Some(budget);
+    opts.duplicate_keys = DuplicateKeyPolicy::PassThrough;
+    // YAML 1.2 booleans only: the contract has a key named `on`, and
+    // `yes`/`no`/`on`/`off` turning into booleans surprises everyone.
+    opts.strict_booleans = true;
+    // Anchors are rare in inventories; an alias bomb should fail fast.
+    opts.alias_limits.max_total_replayed_events = 200_000;
+    opts.alias_limits.max_alias_expansions_per_anchor = 10_000;
+    opts
+}
+
+/// A YAML syntax or budget error with its place.
+#[derive(Debug, Clone)]
+pub struct SyntaxError {
+    pub message: String,
+    pub pos: Pos,
+}
+
+/// Parse a whole document into a node tree. An empty document is `Null`.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Ok(Node {
+            value: Value::Null,
+            pos: Pos { line: 1, col: 1 },
+        });
+    }
+    serde_saphyr::from_str_with_options::<Node>(text, parse_options()).map_err(|e| {
+        let pos = e
+            .location()
+            .map(|l| Pos {
+                line: u32::try_from(l.line()).unwrap_or(0),
+                col: u32::try_from(l.column()).unwrap_or(0),
+            })
+            .unwrap_or_default();
+        SyntaxError {
+            message: clean_syntax_message(&e.without_snippet().to_string()),
+            pos,
+        }
+    })
+}
+
+/// serde-saphyr appends " at line X column Y" to messages; we print the place ourselves.
+fn clean_syntax_message(msg: &str) -> String {
+    let first = msg.lines().next().unwrap_or(msg).trim();
+    let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
+    cut.trim_end_matches(['.', ':']).to_string()
+}
+
+// ---------------------------------------------------------------------------
+// Typed deserialization from a node tree.
+
+/// Error from typed deserialization, with the place of the innermost node.
+#[derive(Debug, Clone)]
+pub struct DeError {
+    pub message: String,
+    pub pos: Pos,
+    pub help: Option<String>,
+}
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        let message = msg.to_string();
+        let help = did_you_mean_from_serde(&message);
+        DeError {
+            message,
+            pos: Pos::default(),
+            help,
+        }
+    }
+}
+
+impl DeError {
+    fn at(mut self, pos: Pos) -> Self {
+        if self.pos.line == 0 {
+            self.pos = pos;
+        }
+        self
+    }
+}
+
+/// serde says "unknown variant `x`, expected one of `a`, `b`": offer the nearest.
+fn did_you_mean_from_serde(msg: &str) -> Option<String> {
+    let rest = msg
+        .strip_prefix("unknown variant `")
+        .or_else(|| msg.strip_prefix("unknown field `"))?;
+    let end = rest.find('`')?;
+    let got = &rest[..end];
+    let expected: Vec<&str> = rest[end..].split('`').skip(2).step_by(2).collect();
+    match suggest(got, expected.iter().copied()) {
+        Some(s) => Some(format!("did you mean `{s}`?")),
+        None if !expected.is_empty() => Some(format!("expected one of: {}", expected.join(", "))),
+        None => None,
+    }
+}
+
+/// An unknown key found while deserializing a struct.
+#[derive(Debug, Clone)]
+pub struct UnknownField {
+    pub key: String,
+    pub pos: Pos,
+    pub suggestion: Option<String>,
+    pub expected: Vec<&'static str>,
+}
+
+/// Deserialize `T` from a node, returning every unknown field met on the way.
+pub fn from_node<'a, T: Deserialize<'a>>(
+    node: &'a Node,
+) -> (Result<T, DeError>, Vec<UnknownField>) {
+    let unknown = RefCell::new(Vec::new());
+    let result = T::deserialize(NodeDe {
+        node,
+        unknown: &unknown,
+    });
+    (result, unknown.into_inner())
+}
+
+#[derive(Clone, Copy)]
+struct NodeDe<'a, 'u> {
+    node: &'a Node,
+    unknown: &'u RefCell<Vec<UnknownField>>,
+}
+
+impl<'a, 'u> NodeDe<'a, 'u> {
+    fn child(&self, node: &'a Node) -> Self {
+        NodeDe {
+            node,
+            unknown: self.unknown,
+        }
+    }
+}
+
+macro_rules! forward_to_any {
+    ($($m:ident)*) => {$(
+        fn $m<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> { self.deserialize_any(v) }
+    )*};
+}
+
+impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
+        let pos = self.node.pos;
+        let r = match &self.node.value {
+            Value::Null => v.visit_unit(),
+            Value::Bool(b) => v.visit_bool(*b),
+            Value::Int(i) => v.visit_i64(*i),
+            Value::Float(f) => v.visit_f64(*f),
+            Value::Str(s) => v.visit_borrowed_str(s),
+            Value::Seq(items) => v.visit_seq(SeqDe {
+                de: self,
+                iter: items.iter(),
+            }),
+            Value::Map(entries) => v.visit_map(MapDe {
+                de: self,
+                iter: entries.iter(),
+                value: None,
+                allowed: None,
+            }),
+        };
+        r.map_err(|e| e.at(pos))
+    }
+
+    fn deserialize_option<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
+        match self.node.value {
+            Value::Null => v.visit_none(),
+            _ => v.visit_some(self),
+        }
+        .map_err(|e| e.at(self.node.pos))
+    }
+
+    fn deserialize_string<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
+        self.deserialize_str(v)
+    }
+
+    fn deserialize_str<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
+        let pos = self.node.pos;
+        match &self.node.value {
+            Value::Str(s) => v.visit_borrowed_str(s),
+            Value::Null => Err(DeError {
+                message: "expected text here, found nothing".into(),
+                pos,
+                help: Some("write a value, or remove the key".into()),
+            }),
+            // Unquoted numbers and booleans are accepted where text is
+            // expected, as their text: `version: 1.0` or `holder: 2024`.
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => match self.node.key_text() {
+                Some(s) => v.visit_string(s),
+                None => v.visit_unit(),
+            },
+            _ => Err(DeError {
+                message: format!("expected text, found {}", self.node.kind()),
+                pos,
+                help: None,
+            }),
+        }
+        .map_err(|e| e.at(pos))
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_any(v)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        v.visit_newtype_struct(self)
+            .map_err(|e| e.at(self.node.pos))
+    }
+
+    fn deserialize_struct<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        let pos = self.node.pos;
+        match &self.node.value {
+            Value::Map(entries) => v.visit_map(MapDe {
+                de: self,
+                iter: entries.iter(),
+                value: None,
+                allowed: Some(fields),
+            }),
+            _ => Err(DeError {
+                message: format!(
+                    "expected a mapping with keys such as `{}`, found {}",
+                    fields.first().unwrap_or(&"id"),
+                    self.node.kind()
+                ),
+                pos,
+                help: None,
+            }),
+        }
+        .map_err(|e| e.at(pos))
+    }
+
+    fn deserialize_enum<V: Visitor<'a>>(
+        self,
+        _name: &'static str,
+        variants: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        let pos = self.node.pos;
+        match &self.node.value {
+            Value::Str(s) => v.visit_enum(s.as_str().into_deserializer()),
+            _ => Err(DeError {
+                message: format!(
+                    "expected one of {}, found {}",
+                    variants.join(", "),
+                    self.node.kind()
+                ),
+                pos,
+                help: None,
+            }),
+        }
+        .map_err(|e: DeError| e.at(pos))
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'a>>(self, v: V) -> Result<V::Value, DeError> {
+        v.visit_unit()
+    }
+
+    forward_to_any! {
+        deserialize_bool deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+        deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64 deserialize_f32
+        deserialize_f64 deserialize_char deserialize_bytes deserialize_byte_buf deserialize_unit
+        deserialize_seq deserialize_map deserialize_identifier deserialize_i128 deserialize_u128
+    }
+
+    fn deserialize_tuple<V: Visitor<'a>>(self, _: usize, v: V) -> Result<V::Value, DeError> {
+        self.deserialize_any(v)
+    }
+    fn deserialize_tuple_struct<V: Visitor<'a>>(
+        self,
+        _: &'static str,
+        _: usize,
+        v: V,
+    ) -> Result<V::Value, DeError> {
+        self.deserialize_any(v)
+    }
+}
+
+struct SeqDe<'a, 'u> {
+    de: NodeDe<'a, 'u>,
+    iter: std::slice::Iter<'a, Node>,
+}
+
+impl<'a> SeqAccess<'a> for SeqDe<'a, '_> {
+    type Error = DeError;
+    fn next_element_seed<T: DeserializeSeed<'a>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, DeError> {
+        match self.iter.next() {
+            Some(n) => seed
+                .deserialize(self.de.child(n))
+                .map(Some)
+                .map_err(|e| e.at(n.pos)),
+            None => Ok(None),
+        }
+    }
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.iter.len())
+    }
+}
+
+struct MapDe<'a, 'u> {
+    de: NodeDe<'a, 'u>,
+    iter: std::slice::Iter<'a, (Node, Node)>,
+    value: Option<&'a Node>,
+    /// For structs: the known field names; unknown keys are recorded and skipped.
+    allowed: Option<&'static [&'static str]>,
+}
+
+impl<'a> MapAccess<'a> for MapDe<'a, '_> {
+    type Error = DeError;
+    fn next_key_seed<K: DeserializeSeed<'a>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, DeError> {
+        for (k, v) in self.iter.by_ref() {
+            if let Some(allowed) = self.allowed {
+                let text = k.key_text().unwrap_or_default();
+                if !allowed.contains(&text.as_str()) {
+                    self.de.unknown.borrow_mut().push(UnknownField {
+                        suggestion: suggest(&text, allowed.iter().copied()).map(str::to_owned),
+                        key: text,
+                        pos: k.pos,
+                        expected: allowed.to_vec(),
+                    });
+                    continue;
+                }
+            }
+            self.value = Some(v);
+            // Keys are handed over as text so that `4.1:` works as a map key.
+            let key = match k.key_text() {
+                Some(t) => t,
+                None => {
+                    return Err(DeError {
+                        message: format!("a key must be text, found {}", k.kind()),
+                        pos: k.pos,
+                        help: None,
+                    });
+                }
+            };
+            return seed
+                .deserialize(de::value::StringDeserializer::<DeError>::new(key))
+                .map(Some)
+                .map_err(|e| e.at(k.pos));
+        }
+        Ok(None)
+    }
+    fn next_value_seed<T: DeserializeSeed<'a>>(&mut self, seed: T) -> Result<T::Value, DeError> {
+        match self.value.take() {
+            Some(v) => seed.deserialize(self.de.child(v)).map_err(|e| e.at(v.pos)),
+            None => Err(de::Error::custom("value requested before key")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    struct Item {
+        id: String,
+        #[serde(default)]
+        count: Option<u8>,
+    }
+
+    #[test]
+    fn keeps_positions() {
+        let n = parse("a: 1\nb:\n  - x\n  - y\n").unwrap();
+        assert_eq!(n.get("b").unwrap().pos.line, 3);
+        assert_eq!(n.pos_of(&["b", "1"]), Pos { line: 4, col: 5 });
+    }
+
+    #[test]
+    fn numeric_keys_read_as_clause_ids() {
+        let n = parse("4.1: a\n6.1.2: b\n10.0: c\n").unwrap();
+        let keys: Vec<_> = match &n.value {
+            Value::Map(e) => e.iter().map(|(k, _)| k.key_text().unwrap()).collect(),
+            _ => panic!(),
+        };
+        assert_eq!(keys, ["4.1", "6.1.2", "10.0"]);
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_stay_text() {
+        let n = parse(
+            "on: groups
+x: yes
+y: true
+",
+        )
+        .unwrap();
+        assert_eq!(n.get("on").unwrap().key_text().as_deref(), Some("groups"));
+        assert!(matches!(n.get("x").unwrap().value, Value::Str(_)));
+        assert!(matches!(n.get("y").unwrap().value, Value::Bool(true)));
+    }
+
+    #[test]
+    fn duplicate_keys_pass_through_with_both_places() {
+        let n = parse("a: 1\nb: 2\na: 3\n").unwrap();
+        match n.value {
+            Value::Map(e) => {
+                let lines: Vec<_> = e
+                    .iter()
+                    .filter(|(k, _)| k.key_text().unwrap() == "a")
+                    .map(|(k, _)| k.pos.line)
+                    .collect();
+                assert_eq!(lines, [1, 3]);
+            }
+            _ => panic!(),
+        }
+    }
+
+    #[test]
+    fn all_unknown_fields_are_collected_with_suggestions() {
+        let n = parse("id: x\ncuont: 3\nzzz: 1\n").unwrap();
+        let (r, unknown) = from_node::<Item>(&n);
+        assert_eq!(r.unwrap().id, "x");
+        assert_eq!(unknown.len(), 2);
+        assert_eq!(unknown[0].key, "cuont");
+        assert_eq!(unknown[0].suggestion.as_deref(), Some("count"));
+        assert_eq!(unknown[0].pos.line, 2);
+        assert_eq!(unknown[1].suggestion, None);
+    }
+
+    #[test]
+    fn type_errors_point_at_the_value() {
+        let n = parse("id: x\ncount: many\n").unwrap();
+        let (r, _) = from_node::<Item>(&n);
+        let e = r.unwrap_err();
+        assert_eq!(e.pos, Pos { line: 2, col: 8 });
+        assert!(e.message.contains("invalid type"), "{}", e.message);
+    }
+
+    #[test]
+    fn alias_bomb_is_stopped() {
+        let mut s = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            let p = i - 1;
+            s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        assert!(parse(&s).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_stopped() {
+        let s = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        let e = parse(&s).unwrap_err();
+        let m = e.message.to_lowercase();
+        assert!(
+            m.contains("depth") || m.contains("nest") || m.contains("recursion"),
+            "{}",
+            e.message
+        );
+    }
+}
