@@ -99,7 +99,7 @@ fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
         "{}",
         diag::render(&f.diagnostics, &f.sources, term.color_err)
     );
-    let n = f.diagnostics.len();
+    let n = f.total;
     eprintln!(
         "{}: could not load the inventory: {n} problem{} to fix",
         paint("error", "\x1b[1;31m", term.color_err),

@@ -104,19 +104,24 @@ impl Diagnostic {
 /// The text of every file read, so diagnostics can quote the offending line.
 #[derive(Default, Debug)]
 pub struct Sources {
-    files: BTreeMap<String, String>,
+    /// Text and the byte offset where each line starts (indexed once, so
+    /// quoting many diagnostics stays linear).
+    files: BTreeMap<String, (String, Vec<usize>)>,
 }
 
 impl Sources {
     pub fn add(&mut self, name: &str, text: String) {
-        self.files.insert(name.to_string(), text);
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        self.files.insert(name.to_string(), (text, starts));
     }
 
     fn line(&self, file: &str, line: u32) -> Option<&str> {
-        let text = self.files.get(file)?;
-        text.split('\n')
-            .nth(line.checked_sub(1)? as usize)
-            .map(|l| l.trim_end_matches('\r'))
+        let (text, starts) = self.files.get(file)?;
+        let i = line.checked_sub(1)? as usize;
+        let start = *starts.get(i)?;
+        let end = starts.get(i + 1).map_or(text.len(), |e| e - 1);
+        Some(text.get(start..end)?.trim_end_matches('\r'))
     }
 }
 
@@ -155,8 +160,20 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             if let Some(src) = sources.line(&loc.file, loc.line) {
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
-                let shown: String = src.chars().take(160).collect::<String>().replace('\t', " ");
+                // Long lines are shown as a window around the column.
                 let col = loc.column.max(1) as usize;
+                let skip = col.saturating_sub(80);
+                let mut shown: String = src
+                    .chars()
+                    .skip(skip)
+                    .take(120)
+                    .collect::<String>()
+                    .replace('\t', " ");
+                let mut col = col - skip;
+                if skip > 0 {
+                    shown.insert(0, '…');
+                    col += 1;
+                }
                 let width = underline_width(&shown, col);
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{num} | {shown}");

@@ -256,11 +256,30 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
     })
 }
 
-/// serde-saphyr appends " at line X column Y" to messages; we print the place ourselves.
+/// serde-saphyr appends " at line X column Y" to messages; we print the
+/// place ourselves, and name budget breaches in the user's terms.
 fn clean_syntax_message(msg: &str) -> String {
     let first = msg.lines().next().unwrap_or(msg).trim();
     let cut = first.find(" at line ").map_or(first, |i| &first[..i]);
-    cut.trim_end_matches(['.', ':']).to_string()
+    let cut = cut.trim_end_matches(['.', ':']);
+    if let Some(b) = cut.strip_prefix("budget breached: ") {
+        let what = b.split([' ', '{', '(']).next().unwrap_or(b);
+        return match what {
+            "Depth" => "nesting is deeper than 64 levels".into(),
+            "Documents" => {
+                "more than one YAML document (`---`) in one file; use one file per document".into()
+            }
+            "Nodes" | "Events" => "the file has more values than aims reads from one file".into(),
+            "Aliases" | "Anchors" => {
+                "the file uses more anchors or aliases than aims allows".into()
+            }
+            "ScalarBytes" | "TotalScalarBytes" => {
+                "the file's text values exceed the size limit".into()
+            }
+            _ => format!("the file exceeds a safety limit ({b})"),
+        };
+    }
+    cut.to_string()
 }
 
 // ---------------------------------------------------------------------------
@@ -376,6 +395,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
             }),
             Value::Map(entries) => v.visit_map(MapDe {
                 de: self,
+                all: entries,
                 iter: entries.iter(),
                 value: None,
                 allowed: None,
@@ -447,6 +467,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
         match &self.node.value {
             Value::Map(entries) => v.visit_map(MapDe {
                 de: self,
+                all: entries,
                 iter: entries.iter(),
                 value: None,
                 allowed: Some(fields),
@@ -536,10 +557,18 @@ impl<'a> SeqAccess<'a> for SeqDe<'a, '_> {
 
 struct MapDe<'a, 'u> {
     de: NodeDe<'a, 'u>,
+    all: &'a [(Node, Node)],
     iter: std::slice::Iter<'a, (Node, Node)>,
     value: Option<&'a Node>,
     /// For structs: the known field names; unknown keys are recorded and skipped.
     allowed: Option<&'static [&'static str]>,
+}
+
+/// Has `key` already appeared before position `upto` of this mapping?
+fn seen_before(entries: &[(Node, Node)], upto: usize, key: &str) -> bool {
+    entries[..upto]
+        .iter()
+        .any(|(k, _)| k.key_text().as_deref() == Some(key))
 }
 
 impl<'a> MapAccess<'a> for MapDe<'a, '_> {
@@ -548,9 +577,16 @@ impl<'a> MapAccess<'a> for MapDe<'a, '_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
-        for (k, v) in self.iter.by_ref() {
+        while let Some((k, v)) = self.iter.next() {
             if let Some(allowed) = self.allowed {
                 let text = k.key_text().unwrap_or_default();
+                // A repeated key is reported once by the duplicate-key check,
+                // with both places; the first value wins here.
+                let all = self.all;
+                let index = all.len() - self.iter.len() - 1;
+                if seen_before(all, index, &text) {
+                    continue;
+                }
                 if !allowed.contains(&text.as_str()) {
                     self.de.unknown.borrow_mut().push(UnknownField {
                         suggestion: suggest(&text, allowed.iter().copied()).map(str::to_owned),

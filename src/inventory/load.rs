@@ -37,12 +37,19 @@ pub struct Project {
 #[derive(Debug)]
 pub struct LoadFailure {
     pub diagnostics: Vec<Diagnostic>,
+    /// Problems found, including those past the display limit.
+    pub total: usize,
     pub sources: Sources,
 }
+
+/// Past this many problems, the rest are counted, not listed: a file with
+/// 40,000 broken items needs one fix, not 40,000 messages.
+const MAX_DIAGNOSTICS: usize = 200;
 
 struct Loader {
     base: PathBuf,
     diags: Vec<Diagnostic>,
+    suppressed: usize,
     sources: Sources,
 }
 
@@ -58,8 +65,12 @@ impl Loader {
         loc: Option<Location>,
         help: Option<String>,
     ) {
-        self.diags
-            .push(Diagnostic::error(code, msg).at(loc).help_opt(help));
+        if self.diags.len() < MAX_DIAGNOSTICS {
+            self.diags
+                .push(Diagnostic::error(code, msg).at(loc).help_opt(help));
+        } else {
+            self.suppressed += 1;
+        }
     }
 
     /// Read a user file with every guard: regular file, size cap, UTF-8.
@@ -279,7 +290,7 @@ fn yaml_help(message: &str) -> Option<String> {
         Some("YAML does not allow tabs for indentation: indent with spaces".into())
     } else if m.contains("depth") || m.contains("nesting") || m.contains("recursion") {
         Some("an inventory never nests this deep: check the file is what you meant".into())
-    } else if m.contains("alias") || m.contains("anchor") || m.contains("budget") {
+    } else if m.contains("alias") || m.contains("anchor") {
         Some("the file expands anchors/aliases beyond safe limits; write the values out".into())
     } else {
         None
@@ -314,11 +325,26 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     let mut l = Loader {
         base: cwd.to_path_buf(),
         diags: Vec::new(),
+        suppressed: 0,
         sources: Sources::default(),
     };
-    let fail = |l: Loader| LoadFailure {
-        diagnostics: l.diags,
-        sources: l.sources,
+    let fail = |mut l: Loader| {
+        if l.suppressed > 0 {
+            l.diags.push(
+                Diagnostic::error(
+                    "load/too-many-problems",
+                    format!("{} more problems not shown", l.suppressed),
+                )
+                .help(format!(
+                    "fix the {MAX_DIAGNOSTICS} above first; they often share one cause"
+                )),
+            );
+        }
+        LoadFailure {
+            total: l.diags.len() + l.suppressed - usize::from(l.suppressed > 0),
+            diagnostics: l.diags,
+            sources: l.sources,
+        }
     };
 
     // 1. What are we looking at?
@@ -474,7 +500,15 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     }
 
     // 6. Ids and references.
-    super::validate::validate(&inventory, &catalog, &mut l.diags);
+    let mut found = Vec::new();
+    super::validate::validate(&inventory, &catalog, &mut found);
+    for d in found {
+        if l.diags.len() < MAX_DIAGNOSTICS {
+            l.diags.push(d);
+        } else {
+            l.suppressed += 1;
+        }
+    }
 
     // Rule names used in aims.toml and waivers must exist.
     let rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();

@@ -1,0 +1,196 @@
+//! Hostile input: every case exits 2 with a clear message and a place, in
+//! bounded time, and never panics.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::*;
+
+/// (fixture, expected words in the message, expected `file:line:column` suffix or "")
+const CASES: &[(&str, &str, &str)] = &[
+    ("alias-bomb.yaml", "alias", ":7:10"),
+    ("deep-nesting.yaml", "recursion limit", ":2:"),
+    ("deep-block-nesting.yaml", "deeper than 64 levels", ":66:"),
+    (
+        "invalid-utf8.yaml",
+        "not valid UTF-8",
+        "invalid-utf8.yaml:3:9",
+    ),
+    ("utf16.yaml", "UTF-16", "utf16.yaml:1:1"),
+    ("bom.yaml", "unknown field `nmae`", "bom.yaml:4:3"),
+    ("crlf.yaml", "unknown field `scoep`", "crlf.yaml:4:3"),
+    ("tabs.yaml", "tabs", "tabs.yaml:3:"),
+    ("empty.yaml", "is empty", "empty.yaml:1:1"),
+    ("comments-only.yaml", "is empty", "comments-only.yaml:1:1"),
+    (
+        "not-a-mapping.yaml",
+        "must be a mapping",
+        "not-a-mapping.yaml:1:1",
+    ),
+    ("binary.yaml", "not valid UTF-8", "binary.yaml:2:"),
+    (
+        "unterminated.yaml",
+        "unclosed quote",
+        "unterminated.yaml:3:9",
+    ),
+    (
+        "duplicate-keys.yaml",
+        "duplicate key `scope`",
+        "duplicate-keys.yaml:5:3",
+    ),
+    (
+        "multi-document.yaml",
+        "more than one YAML document",
+        "multi-document.yaml:2:1",
+    ),
+    ("long-line.yaml", "must be a list", "long-line.yaml:5:8"),
+];
+
+#[test]
+fn every_hostile_fixture_exits_2_with_a_place() {
+    for (file, words, place) in CASES {
+        let path = format!("tests/fixtures/hostile/{file}");
+        let start = Instant::now();
+        let out = run(&["check", &path]);
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "{file} took {:?}",
+            start.elapsed()
+        );
+        assert_eq!(out.code, 2, "{file}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(words),
+            "{file}: expected {words:?} in\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains(place),
+            "{file}: expected place {place:?} in\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{file}: nothing on stdout in human mode"
+        );
+    }
+}
+
+#[test]
+fn every_fixture_in_the_folder_is_covered() {
+    let mut on_disk: Vec<String> = std::fs::read_dir(fixture("hostile"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yaml"))
+        .collect();
+    on_disk.sort();
+    let mut covered: Vec<String> = CASES.iter().map(|c| c.0.to_string()).collect();
+    covered.sort();
+    assert_eq!(on_disk, covered);
+}
+
+#[test]
+fn duplicate_keys_name_both_places() {
+    let out = run(&["check", "tests/fixtures/hostile/duplicate-keys.yaml"]);
+    assert!(
+        out.stderr
+            .contains("the first is at tests/fixtures/hostile/duplicate-keys.yaml:4:3"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("duplicate key `roles`"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_folder_where_a_file_should_be() {
+    let out = run(&["check", "tests/fixtures/hostile/dir-as-file"]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("is a folder, not a file"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_file_of_hundreds_of_megabytes_is_refused_unread() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("huge.yaml");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(300 * 1024 * 1024).unwrap(); // sparse: costs no disk
+    let start = Instant::now();
+    let out = run(&["check", big.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("300 MiB; the limit is 64 MiB"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn many_values_under_the_size_limit_parse_in_bounded_time() {
+    // 1.5 million list items in 3 MB: within the node budget, must not crawl.
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("wide.yaml");
+    let mut s = String::from("version: 1\norganization: {name: X}\nroles: [");
+    for _ in 0..1_500_000 {
+        s.push_str("1,");
+    }
+    s.push_str("1]\n");
+    std::fs::write(&p, s).unwrap();
+    let start = Instant::now();
+    let out = run(&["check", p.to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "took {:?}",
+        start.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_is_an_error_not_a_hang() {
+    let dir = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(dir.path().join("b.yaml"), dir.path().join("a.yaml")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("a.yaml"), dir.path().join("b.yaml")).unwrap();
+    let out = run(&["check", dir.path().join("a.yaml").to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("symbolic links"), "{}", out.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("aims.yaml");
+    let status = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo unavailable; skipping");
+        return;
+    }
+    let start = Instant::now();
+    let out = run(&["check", fifo.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not a regular file"), "{}", out.stderr);
+    assert!(start.elapsed() < Duration::from_secs(5));
+}
+
+#[test]
+fn clean_bom_and_crlf_files_load() {
+    for f in ["valid/bom.yaml", "valid/crlf.yaml", "valid/minimal.yaml"] {
+        let out = run(&["check", &format!("tests/fixtures/{f}")]);
+        assert_eq!(out.code, 0, "{f}: {}", out.stderr);
+        assert!(out.stdout.starts_with("ok: 1 file"), "{f}: {}", out.stdout);
+    }
+}
