@@ -162,19 +162,19 @@ pub fn parse(text: &str, name: &str) -> Result<Config, Diagnostic> {
             .unwrap_or_default();
         let msg = e.message().trim().to_string();
         let mut help = None;
-        if let Some(rest) = msg.strip_prefix("unknown field `") {
-            if let Some(end) = rest.find('`') {
-                let got = &rest[..end];
-                let expected: Vec<&str> = rest[end..].split('`').skip(2).step_by(2).collect();
-                let pool = if expected.is_empty() {
-                    CONFIG_KEYS.to_vec()
-                } else {
-                    expected
-                };
-                help = suggest(got, pool.iter().copied())
-                    .map(|s| format!("did you mean `{s}`?"))
-                    .or_else(|| Some(format!("known keys here: {}", pool.join(", "))));
-            }
+        if let Some(rest) = msg.strip_prefix("unknown field `")
+            && let Some(end) = rest.find('`')
+        {
+            let got = &rest[..end];
+            let expected: Vec<&str> = rest[end..].split('`').skip(2).step_by(2).collect();
+            let pool = if expected.is_empty() {
+                CONFIG_KEYS.to_vec()
+            } else {
+                expected
+            };
+            help = suggest(got, pool.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+                .or_else(|| Some(format!("known keys here: {}", pool.join(", "))));
         }
         Diagnostic::error(
             "load/config",

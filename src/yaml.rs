@@ -688,7 +688,8 @@ y: true
     fn all_unknown_fields_are_collected_with_suggestions() {
         let n = parse("id: x\ncuont: 3\nzzz: 1\n").unwrap();
         let (r, unknown) = from_node::<Item>(&n);
-        assert_eq!(r.unwrap().id, "x");
+        let item = r.unwrap();
+        assert_eq!((item.id.as_str(), item.count), ("x", None));
         assert_eq!(unknown.len(), 2);
         assert_eq!(unknown[0].key, "cuont");
         assert_eq!(unknown[0].suggestion.as_deref(), Some("count"));

@@ -429,21 +429,21 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
             continue;
         }
         let path = root.join(extra);
-        if let Some((file, node)) = l.read_yaml(&path, "catalogue overlay") {
-            if let Some(raw) = l.typed::<RawCatalog>(&file, &node, "the catalogue overlay") {
-                for e in catalog.overlay(raw, &file) {
-                    let pos = e
-                        .control
-                        .as_deref()
-                        .and_then(|id| find_overlay_entry(&node, id))
-                        .unwrap_or(node.pos);
-                    l.err(
-                        "load/catalog",
-                        e.message,
-                        Some(Location::new(&file, pos)),
-                        None,
-                    );
-                }
+        if let Some((file, node)) = l.read_yaml(&path, "catalogue overlay")
+            && let Some(raw) = l.typed::<RawCatalog>(&file, &node, "the catalogue overlay")
+        {
+            for e in catalog.overlay(raw, &file) {
+                let pos = e
+                    .control
+                    .as_deref()
+                    .and_then(|id| find_overlay_entry(&node, id))
+                    .unwrap_or(node.pos);
+                l.err(
+                    "load/catalog",
+                    e.message,
+                    Some(Location::new(&file, pos)),
+                    None,
+                );
             }
         }
     }
