@@ -8,6 +8,7 @@ use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 use serde_json::json;
 
+use crate::assess::{self, Level};
 use crate::catalog::{Catalog, Control};
 use crate::cli::*;
 use crate::diag::{self, Diagnostic, Severity};
@@ -51,6 +52,7 @@ pub fn run(cli: Cli) -> u8 {
     let term = Term::new(cli.color, cli.quiet);
     let result = match cli.command {
         Command::Check(a) => check(a, term),
+        Command::Gap(a) => gap(a, term),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a, term),
@@ -218,6 +220,325 @@ fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
 
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+// ---------------------------------------------------------------------------
+// aims gap
+
+fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
+    let as_of = output::as_of(a.common.as_of.as_deref())?;
+    let json_cmd = (a.format == GapFormat::Json).then_some("gap");
+    let fail_under = a.fail_under;
+    if let Some(f) = fail_under
+        && !(0.0..=100.0).contains(&f)
+    {
+        return Err(
+            RunError::Usage(format!("--fail-under must be between 0 and 100, found {f}")).into(),
+        );
+    }
+    // Read the baseline before any work, so a bad one fails fast.
+    let baseline = match &a.baseline {
+        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
+            RunError::Usage(format!("cannot read baseline `{}`: {e}", p.display()))
+        })?),
+        None => None,
+    };
+    let project = load(a.common.path.as_deref(), json_cmd)?;
+    let mut result = assess::gap(&project, as_of);
+    if let Some(id) = &a.system {
+        let known: Vec<&str> = project
+            .inventory
+            .systems
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        result = result.for_system(&project, id).ok_or_else(|| {
+            let hint = diag::suggest(id, known.iter().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            RunError::Usage(format!("no system `{id}` in the inventory{hint}"))
+        })?;
+    }
+    let regressions = match &baseline {
+        Some(text) => assess::regressions(&result, text)
+            .map_err(|e| RunError::Usage(format!("--baseline: {e}")))?,
+        None => Vec::new(),
+    };
+    let threshold = fail_under.or(project.config.gate.fail_under);
+    let deny = project.config.gate.deny.as_deref();
+    let denied: Vec<&Finding> = result
+        .findings
+        .iter()
+        .filter(|f| rules::denied(f, deny))
+        .collect();
+    let under = threshold.filter(|t| result.summary.score < *t);
+    let failed = !denied.is_empty() || under.is_some() || !regressions.is_empty();
+    let gate = json!({
+        "passed": !failed,
+        "fail_under": threshold,
+        "denied_findings": denied.len(),
+        "regressions": regressions,
+    });
+    let text = match a.format {
+        GapFormat::Json => {
+            let mut data =
+                serde_json::to_value(&result).map_err(|e| RunError::Io(e.to_string()))?;
+            data["gate"] = gate;
+            envelope("gap", data)?
+        }
+        GapFormat::Markdown => gap_markdown(&project, &result, &regressions),
+        GapFormat::Table => gap_table(
+            &project,
+            &result,
+            term.color_out && a.common.out.output.is_none(),
+        ),
+    };
+    emit(&text, &a.common.out)?;
+    if !term.quiet || failed {
+        let color = term.color_err;
+        for r in &regressions {
+            eprintln!("{}: {r}", paint("regression", "\x1b[1;31m", color));
+        }
+        if let (Some(t), Some(_)) = (threshold, under) {
+            eprintln!(
+                "{}: score {:.1} is under the gate's {t}",
+                paint("gate", "\x1b[1;31m", color),
+                result.summary.score
+            );
+        }
+        if !denied.is_empty() {
+            eprintln!(
+                "{}: {} finding{} at a denied severity (see `aims check`)",
+                paint("gate", "\x1b[1;31m", color),
+                denied.len(),
+                plural(denied.len())
+            );
+        }
+    }
+    Ok(if failed { EXIT_GATE } else { EXIT_OK })
+}
+
+const LEVEL_COLUMNS: [(&str, &str); 6] = [
+    ("missing", "Miss"),
+    ("partial", "Part"),
+    ("implemented", "Impl"),
+    ("evidenced", "Evid"),
+    ("effective", "Eff"),
+    ("not-applicable", "N/A"),
+];
+
+fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
+    let mut out = String::new();
+    let title = project
+        .config
+        .report
+        .title
+        .clone()
+        .or_else(|| {
+            project
+                .inventory
+                .organization
+                .as_ref()
+                .map(|o| o.name.clone())
+        })
+        .unwrap_or_default();
+    let scope = g
+        .system
+        .as_ref()
+        .map(|s| format!(" — system `{s}`"))
+        .unwrap_or_default();
+    out.push_str(&format!(
+        "{title}{scope}\nGap analysis against {} as of {}\n\n",
+        project.catalog.standard, g.as_of
+    ));
+    let mut header = vec!["Group", "Title"];
+    header.extend(LEVEL_COLUMNS.iter().map(|(_, h)| *h));
+    header.push("Score");
+    let mut t = new_table(&header);
+    for grp in &g.groups {
+        let mut row = vec![grp.id.clone(), grp.title.clone()];
+        row.extend(
+            LEVEL_COLUMNS
+                .iter()
+                .map(|(k, _)| grp.counts.get(k).copied().unwrap_or(0).to_string()),
+        );
+        row.push(format!("{:.1}", grp.score));
+        t.add_row(row);
+    }
+    let mut total = vec![
+        "All".to_string(),
+        format!("{} controls", g.summary.controls),
+    ];
+    total.extend(
+        LEVEL_COLUMNS
+            .iter()
+            .map(|(k, _)| g.summary.counts.get(k).copied().unwrap_or(0).to_string()),
+    );
+    total.push(format!("{:.1}", g.summary.score));
+    t.add_row(total);
+    for i in 2..9 {
+        if let Some(c) = t.column_mut(i) {
+            c.set_cell_alignment(comfy_table::CellAlignment::Right);
+        }
+    }
+    out.push_str(&t.to_string());
+    out.push_str(&format!(
+        "\n\nScore {:.1}/100: evidenced and effective count fully, implemented half, partial a quarter; not-applicable is left out.\n",
+        g.summary.score
+    ));
+    // The controls furthest behind, so the table says what to do next.
+    let behind: Vec<&assess::ControlGap> = g
+        .controls
+        .iter()
+        .filter(|c| matches!(c.overall, Level::Missing | Level::Partial))
+        .collect();
+    if !behind.is_empty() {
+        out.push_str(&format!(
+            "\n{} controls are missing or partial, for example:\n",
+            behind.len()
+        ));
+        for c in behind.iter().take(8) {
+            out.push_str(&format!(
+                "  {:<8} {:<11} {}\n",
+                c.id,
+                paint(c.overall.as_str(), "\x1b[33m", color),
+                truncate(&c.title, 70)
+            ));
+        }
+        if behind.len() > 8 {
+            out.push_str("  … `--format markdown` lists every control.\n");
+        }
+    }
+    let live: Vec<&Finding> = g
+        .findings
+        .iter()
+        .filter(|f| f.waived_by.is_none())
+        .collect();
+    let n = |s: Severity| live.iter().filter(|f| f.severity == s).count();
+    out.push_str(&format!(
+        "\nFindings: {} errors, {} warnings, {} notes, {} waived. `aims check` shows each with its place.\n",
+        n(Severity::Error),
+        n(Severity::Warning),
+        n(Severity::Note),
+        g.findings.len() - live.len()
+    ));
+    out
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(n - 1).collect::<String>())
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+fn gap_markdown(project: &Project, g: &assess::Gap, regressions: &[assess::Regression]) -> String {
+    let title = project
+        .config
+        .report
+        .title
+        .clone()
+        .or_else(|| {
+            project
+                .inventory
+                .organization
+                .as_ref()
+                .map(|o| o.name.clone())
+        })
+        .unwrap_or_default();
+    let mut o = format!(
+        "# {} — ISO/IEC 42001 gap analysis\n\nAs of {}. Score **{:.1}/100**",
+        md_escape(&title),
+        g.as_of,
+        g.summary.score
+    );
+    if let Some(s) = &g.system {
+        o.push_str(&format!(" for system `{s}`"));
+    }
+    o.push_str(".\n\n| Group | Title | Missing | Partial | Implemented | Evidenced | Effective | N/A | Score |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
+    for grp in &g.groups {
+        let c = |k: &str| grp.counts.get(k).copied().unwrap_or(0);
+        o.push_str(&format!(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |\n",
+            grp.id,
+            md_escape(&grp.title),
+            c("missing"),
+            c("partial"),
+            c("implemented"),
+            c("evidenced"),
+            c("effective"),
+            c("not-applicable"),
+            grp.score
+        ));
+    }
+    o.push_str("\n## Controls\n\n| Control | Title | Organisation | Systems | Why |\n|---|---|---|---|---|\n");
+    for c in &g.controls {
+        let systems: Vec<String> = c
+            .systems
+            .iter()
+            .map(|(s, l)| format!("{s}: {}", l.as_str()))
+            .collect();
+        o.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            c.id,
+            md_escape(&c.title),
+            c.level.as_str(),
+            md_escape(&systems.join(", ")),
+            md_escape(&c.reason)
+        ));
+    }
+    if !regressions.is_empty() {
+        o.push_str("\n## Regressions since the baseline\n\n");
+        for r in regressions {
+            o.push_str(&format!("- {}\n", md_escape(&r.to_string())));
+        }
+    }
+    let live: Vec<&Finding> = g
+        .findings
+        .iter()
+        .filter(|f| f.waived_by.is_none())
+        .collect();
+    if !live.is_empty() {
+        o.push_str("\n## Findings\n\n| Severity | Rule | Finding | Where |\n|---|---|---|---|\n");
+        for f in live {
+            let loc = f
+                .location
+                .as_ref()
+                .map(|l| l.to_string())
+                .unwrap_or_default();
+            o.push_str(&format!(
+                "| {} | `{}` | {} | {} |\n",
+                f.severity.as_str(),
+                f.rule,
+                md_escape(&f.message),
+                md_escape(&loc)
+            ));
+        }
+    }
+    if !g.waivers.is_empty() {
+        o.push_str("\n## Waivers\n\n| Waiver | Rule | Covers | Expires | Status |\n|---|---|---|---|---|\n");
+        for w in &g.waivers {
+            let covers = [w.control.as_deref(), w.system.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(", ");
+            o.push_str(&format!(
+                "| {} | `{}` | {} | {} | {} |\n",
+                w.id,
+                w.rule,
+                md_escape(&covers),
+                w.expires,
+                w.status
+            ));
+        }
+    }
+    o
 }
 
 // ---------------------------------------------------------------------------

@@ -35,6 +35,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Load and validate the inventory, then run every rule.
     Check(CheckArgs),
+    /// Gap analysis: the level of every clause and Annex A control, a score, and the CI gate.
+    Gap(GapArgs),
     /// Show the catalogue: every clause and Annex A control, or one in full.
     Controls(ControlsArgs),
     /// List the rules, or explain one and how to fix its findings.
@@ -81,6 +83,30 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     Human,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GapArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = GapFormat::Table)]
+    pub format: GapFormat,
+    /// Only this AI system: the controls that apply to it, at its level.
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+    /// Exit 1 when the score is under this (0-100); overrides [gate] fail_under.
+    #[arg(long, value_name = "SCORE")]
+    pub fail_under: Option<f64>,
+    /// A saved `aims gap --format json`: exit 1 when any level went down.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum GapFormat {
+    Table,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -5,10 +5,13 @@
 //! result. `main.rs` only parses arguments and maps the outcome to an exit code.
 
 pub mod app;
+pub mod assess;
 pub mod catalog;
+pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod evidence;
 pub mod inventory;
 pub mod output;
 pub mod rules;

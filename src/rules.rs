@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::config::{Config, Level};
 use crate::diag::{Location, Severity};
+use crate::evidence::{Evidence, Freshness};
 use crate::inventory::Project;
 use crate::inventory::model::*;
 
@@ -24,6 +25,55 @@ pub struct Rule {
 }
 
 pub const RULES: &[Rule] = &[
+    Rule {
+        id: "evidence/missing",
+        severity: Severity::Error,
+        summary: "Cited evidence does not exist",
+        explain: "A claim never counts for more than its evidence shows: a statement whose evidence file is missing, or whose glob matches nothing, is at most `partial`.",
+        fix: "Commit the file at the cited path (relative to the evidence root), or correct the path or glob.",
+    },
+    Rule {
+        id: "evidence/outside-root",
+        severity: Severity::Error,
+        summary: "Cited evidence leads outside the evidence root",
+        explain: "Evidence must live in the repository so that it is versioned and can be packed for an auditor. A path that is absolute, climbs out with `..`, or goes through a symlink to outside the root is never opened or read, and counts as missing.",
+        fix: "Copy the document under the evidence root (see `evidence_root` in aims.toml) and cite it there.",
+    },
+    Rule {
+        id: "evidence/unreadable",
+        severity: Severity::Error,
+        summary: "Cited evidence cannot be used",
+        explain: "The cited path exists but is a folder, an empty file, unreadable, a symlink loop, or a URL. It counts as missing.",
+        fix: "Cite a readable, non-empty file, or a glob such as `records/*.csv` for the files in a folder.",
+    },
+    Rule {
+        id: "evidence/hash-mismatch",
+        severity: Severity::Error,
+        summary: "Evidence changed since its hash was recorded",
+        explain: "The statement records a `sha256` for the file and the file no longer matches, so what was reviewed is not what is there now. It counts as missing until reviewed again.",
+        fix: "Review the new version, then update `sha256` (and `reviewed`) in the inventory.",
+    },
+    Rule {
+        id: "evidence/stale",
+        severity: Severity::Warning,
+        summary: "Evidence is older than its freshness limit",
+        explain: "Evidence counts as current for a limited time after it was last reviewed (12 months for policies and impact assessments, 3 months for operation and monitoring records; `aims controls ID` shows each control's limit, `[freshness]` in aims.toml changes it). A statement with stale evidence is `implemented`, not `evidenced`.",
+        fix: "Review the evidence (or produce a current record) and update its `reviewed` date.",
+    },
+    Rule {
+        id: "evidence/unreviewed",
+        severity: Severity::Warning,
+        summary: "Evidence has no review date",
+        explain: "Without a `reviewed` date on the evidence or its statement, nothing shows the evidence is current, so the statement stays `implemented`.",
+        fix: "Add `reviewed: YYYY-MM-DD` to the evidence entry (`{path, reviewed}`) or to the statement.",
+    },
+    Rule {
+        id: "statement/no-evidence",
+        severity: Severity::Warning,
+        summary: "A control is marked implemented with no evidence",
+        explain: "An `implemented` status with nothing cited is a claim an auditor cannot check; it counts as `partial`.",
+        fix: "Cite the documents or records that show the control working under `evidence:`.",
+    },
     Rule {
         id: "statement/owner-missing",
         severity: Severity::Warning,
@@ -144,6 +194,11 @@ impl Ctx<'_> {
 
 /// Run every rule, apply `[rules]` levels and waivers, and sort.
 pub fn run(project: &Project, as_of: Date) -> Vec<Finding> {
+    run_with(project, as_of, &Evidence::new(&project.evidence_root))
+}
+
+/// As [`run`], with a resolver the caller keeps (gap analysis reuses it).
+pub fn run_with(project: &Project, as_of: Date, ev: &Evidence) -> Vec<Finding> {
     let mut cx = Ctx {
         inv: &project.inventory,
         catalog: &project.catalog,
@@ -151,6 +206,7 @@ pub fn run(project: &Project, as_of: Date) -> Vec<Finding> {
         out: Vec::new(),
     };
     statements(&mut cx);
+    evidence(&mut cx, project, ev);
     policies(&mut cx);
     owners(&mut cx);
     nonconformities(&mut cx);
@@ -321,16 +377,245 @@ fn nonconformities(cx: &mut Ctx) {
             && due < cx.as_of
         {
             let days = (cx.as_of.0 - due.0).num_days();
-            let control = n.controls.first().map(|c| c.0.clone());
+            let message = format!(
+                "nonconformity `{}` was due on {due} and is still open ({days} days overdue)",
+                n.id
+            );
+            // One finding per control, so each control's level is capped.
+            let controls: Vec<Option<String>> = if n.controls.is_empty() {
+                vec![None]
+            } else {
+                n.controls
+                    .iter()
+                    .map(|c| {
+                        Some(
+                            cx.catalog
+                                .get(&c.0)
+                                .map_or_else(|| c.0.clone(), |k| k.id.clone()),
+                        )
+                    })
+                    .collect()
+            };
+            for c in controls {
+                let message = match &c {
+                    Some(c) => format!("{message} (on `{c}`)"),
+                    None => message.clone(),
+                };
+                cx.push(
+                    "nonconformity/overdue",
+                    message,
+                    c.as_deref(),
+                    None,
+                    n.src.loc_of(&["due"]),
+                );
+            }
+        }
+    }
+}
+
+/// Every citation in the inventory: statements (with freshness for
+/// implemented ones) and the documents other items point at.
+fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
+    let inv = cx.inv;
+    let config = &project.config;
+    let judge = |cx: &mut Ctx,
+                 id: &str,
+                 st: &Statement,
+                 system: Option<&Id>,
+                 src: &Src,
+                 base: &[&str]| {
+        let Some(control) = cx.catalog.get(id) else {
+            return;
+        };
+        if st.applicable == Some(false) {
+            return;
+        }
+        let whose = system
+            .map(|s| format!(" for system `{s}`"))
+            .unwrap_or_default();
+        let implemented = st.status == Some(Status::Implemented);
+        if implemented && st.evidence.0.is_empty() {
+            let mut p = base.to_vec();
+            p.push("status");
             cx.push(
-                "nonconformity/overdue",
+                "statement/no-evidence",
                 format!(
-                    "nonconformity `{}` was due on {due} and is still open ({days} days overdue)",
-                    n.id
+                    "`{id}` ({}) is marked implemented{whose} but cites no evidence",
+                    control.title
                 ),
+                Some(id),
+                system,
+                src.loc_of(&p),
+            );
+        }
+        for (i, j) in crate::evidence::judge_statement(ev, st, control, inv, config, cx.as_of)
+            .into_iter()
+            .enumerate()
+        {
+            let idx = i.to_string();
+            let mut p = base.to_vec();
+            p.extend(["evidence", idx.as_str()]);
+            let loc = src.loc_of(&p);
+            if let Some(problem) = &j.problem {
+                cx.push(
+                    problem.rule(),
+                    format!("{} (`{id}`{whose})", problem.describe(&j.cited)),
+                    Some(id),
+                    system,
+                    loc,
+                );
+                continue;
+            }
+            if !implemented {
+                continue;
+            }
+            match &j.freshness {
+                Freshness::Stale { reviewed, limit } => cx.push(
+                    "evidence/stale",
+                    format!("evidence `{}` for `{id}`{whose} was last reviewed on {reviewed}, more than {limit} ago", j.cited),
+                    Some(id),
+                    system,
+                    loc,
+                ),
+                Freshness::Unreviewed => cx.push(
+                    "evidence/unreviewed",
+                    format!("evidence `{}` for `{id}`{whose} has no review date", j.cited),
+                    Some(id),
+                    system,
+                    loc,
+                ),
+                Freshness::Fresh { .. } => {}
+            }
+        }
+    };
+    for (id, placed) in &inv.controls {
+        judge(cx, id, &placed.statement, None, &placed.src, &[]);
+    }
+    for s in &inv.systems {
+        if s.lifecycle == Lifecycle::Retired {
+            continue;
+        }
+        for (key, st) in &s.controls {
+            let id = cx
+                .catalog
+                .get(key)
+                .map_or_else(|| key.clone(), |c| c.id.clone());
+            judge(cx, &id, st, Some(&s.id), &s.src, &["controls", key]);
+        }
+    }
+
+    // Documents cited outside statements: each must exist under the root.
+    let cite = |cx: &mut Ctx,
+                path: &str,
+                what: String,
+                control: Option<&str>,
+                system: Option<&Id>,
+                loc: Location| {
+        if let Some(problem) = ev.resolve(path, None).problem {
+            cx.push(
+                problem.rule(),
+                format!("{} ({what})", problem.describe(path)),
+                control,
+                system,
+                loc,
+            );
+        }
+    };
+    for p in &inv.policies {
+        if let Some(path) = &p.path {
+            let control = p.controls.first().map(|c| c.0.clone());
+            cite(
+                cx,
+                path,
+                format!("policy `{}`", p.id),
                 control.as_deref(),
                 None,
-                n.src.loc_of(&["due"]),
+                p.src.loc_of(&["path"]),
+            );
+        }
+    }
+    for s in inv
+        .systems
+        .iter()
+        .filter(|s| s.lifecycle != Lifecycle::Retired)
+    {
+        for (i, e) in s.evidence.iter().enumerate() {
+            cite(
+                cx,
+                e.path(),
+                format!("system `{}`", s.id),
+                None,
+                Some(&s.id),
+                s.src.loc_of(&["evidence", &i.to_string()]),
+            );
+        }
+        for (i, d) in s.data.iter().enumerate() {
+            if let Some(p) = &d.provenance {
+                let loc = s.src.loc_of(&["data", &i.to_string(), "provenance"]);
+                cite(
+                    cx,
+                    p,
+                    format!("provenance of data set `{}`", d.id),
+                    Some("A.7.5"),
+                    Some(&s.id),
+                    loc,
+                );
+            }
+        }
+    }
+    for ia in &inv.impact_assessments {
+        if let Some(p) = &ia.path {
+            cite(
+                cx,
+                p,
+                format!("impact assessment `{}`", ia.id),
+                Some("A.5.3"),
+                Some(&ia.system),
+                ia.src.loc_of(&["path"]),
+            );
+        }
+    }
+    for sup in &inv.suppliers {
+        if let Some(c) = &sup.contract {
+            cite(
+                cx,
+                c,
+                format!("contract of supplier `{}`", sup.id),
+                Some("A.10.2"),
+                None,
+                sup.src.loc_of(&["contract"]),
+            );
+        }
+        if let Some(dd) = &sup.due_diligence {
+            for (i, e) in dd.evidence.iter().enumerate() {
+                let loc = sup
+                    .src
+                    .loc_of(&["due_diligence", "evidence", &i.to_string()]);
+                cite(
+                    cx,
+                    e.path(),
+                    format!("due diligence of supplier `{}`", sup.id),
+                    Some("A.10.3"),
+                    None,
+                    loc,
+                );
+            }
+        }
+    }
+    for a in &inv.audits {
+        let control = if a.kind == AuditKind::ManagementReview {
+            "9.3"
+        } else {
+            "9.2"
+        };
+        for (i, e) in a.evidence.iter().enumerate() {
+            cite(
+                cx,
+                e.path(),
+                format!("audit `{}`", a.id),
+                Some(control),
+                None,
+                a.src.loc_of(&["evidence", &i.to_string()]),
             );
         }
     }

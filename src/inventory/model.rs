@@ -837,6 +837,11 @@ pub struct EuAiAct {
     /// What the owner believes the tier is; compared with the computed one.
     #[serde(default)]
     pub declared_tier: Option<Tier>,
+    /// The deployer is a public body or a private entity providing public
+    /// services: with a high-risk system, Art. 27 (fundamental rights
+    /// impact assessment) applies. Default false.
+    #[serde(default)]
+    pub public_service: bool,
 }
 
 #[derive(Clone, Debug, Deserialize, JsonSchema)]

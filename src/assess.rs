@@ -1,0 +1,566 @@
+//! Gap analysis: the status ladder for every (control, scope) pair, the
+//! score, and the comparison with a baseline.
+//!
+//! A claim never counts for more than its evidence shows: the level is the
+//! lowest the facts support, and an error finding from a non-evidence rule
+//! on a control caps that scope at `partial`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::{Control, Kind};
+use crate::diag::Severity;
+use crate::evidence::{Evidence, Freshness, judge_statement};
+use crate::inventory::Project;
+use crate::inventory::model::*;
+use crate::rules::{self, Finding};
+
+/// The status ladder of the contract, lowest first (`not-applicable` aside).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    NotApplicable,
+    Missing,
+    Partial,
+    Implemented,
+    Evidenced,
+    Effective,
+}
+
+impl Level {
+    pub const LADDER: [Level; 6] = [
+        Level::Missing,
+        Level::Partial,
+        Level::Implemented,
+        Level::Evidenced,
+        Level::Effective,
+        Level::NotApplicable,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::NotApplicable => "not-applicable",
+            Level::Missing => "missing",
+            Level::Partial => "partial",
+            Level::Implemented => "implemented",
+            Level::Evidenced => "evidenced",
+            Level::Effective => "effective",
+        }
+    }
+
+    /// Weight in the score: evidenced and effective count fully,
+    /// implemented half, partial a quarter; not-applicable is excluded.
+    pub fn weight(self) -> Option<f64> {
+        match self {
+            Level::NotApplicable => None,
+            Level::Missing => Some(0.0),
+            Level::Partial => Some(0.25),
+            Level::Implemented => Some(0.5),
+            Level::Evidenced | Level::Effective => Some(1.0),
+        }
+    }
+
+    /// Lower of two levels; `not-applicable` yields to anything.
+    fn min_applicable(a: Level, b: Level) -> Level {
+        match (a, b) {
+            (Level::NotApplicable, x) | (x, Level::NotApplicable) => x,
+            (x, y) => x.min(y),
+        }
+    }
+}
+
+/// One control's levels.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlGap {
+    pub id: String,
+    pub title: String,
+    pub group: String,
+    pub kind: &'static str,
+    /// The organisation scope, from the top-level statement.
+    pub level: Level,
+    /// Each system the control applies to.
+    pub systems: BTreeMap<String, Level>,
+    /// The lowest of the above, not-applicable ones aside.
+    pub overall: Level,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// Why the organisation level is what it is, in a few words.
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Summary {
+    pub score: f64,
+    pub controls: usize,
+    pub counts: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GroupSummary {
+    pub id: String,
+    pub title: String,
+    pub kind: &'static str,
+    pub score: f64,
+    pub counts: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverState {
+    pub id: String,
+    pub rule: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub control: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    pub expires: Date,
+    /// active | expired | unused
+    pub status: &'static str,
+    pub silenced: usize,
+    pub reason: String,
+}
+
+/// The result of `aims gap`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Gap {
+    pub as_of: Date,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    pub summary: Summary,
+    pub groups: Vec<GroupSummary>,
+    pub controls: Vec<ControlGap>,
+    pub findings: Vec<Finding>,
+    pub waivers: Vec<WaiverState>,
+}
+
+/// Score of a set of levels, 0–100 with one decimal.
+pub fn score(levels: impl IntoIterator<Item = Level>) -> f64 {
+    let weights: Vec<f64> = levels.into_iter().filter_map(Level::weight).collect();
+    if weights.is_empty() {
+        return 0.0;
+    }
+    let s = 100.0 * weights.iter().sum::<f64>() / weights.len() as f64;
+    (s * 10.0).round() / 10.0
+}
+
+fn counts(levels: impl IntoIterator<Item = Level>) -> BTreeMap<&'static str, usize> {
+    let mut m: BTreeMap<&'static str, usize> =
+        Level::LADDER.iter().map(|l| (l.as_str(), 0)).collect();
+    for l in levels {
+        *m.entry(l.as_str()).or_default() += 1;
+    }
+    m
+}
+
+struct Judge<'a> {
+    project: &'a Project,
+    ev: &'a Evidence,
+    as_of: Date,
+    /// (control, system or "") pairs capped at partial by an error finding.
+    capped: Vec<(String, Option<String>)>,
+}
+
+impl Judge<'_> {
+    /// The level of one statement for one scope, and why.
+    fn level(
+        &self,
+        control: &Control,
+        st: Option<&Statement>,
+        system: Option<&str>,
+    ) -> (Level, String) {
+        let Some(st) = st else {
+            return (Level::Missing, "no statement".into());
+        };
+        if st.applicable == Some(false) {
+            return (Level::NotApplicable, "excluded".into());
+        }
+        let (mut level, mut why) = match st.status {
+            None => (Level::Missing, "statement has no status".to_string()),
+            Some(Status::NotStarted) => (Level::Missing, "not started".into()),
+            Some(Status::Planned) => (Level::Missing, "planned".into()),
+            Some(Status::Partial) => (Level::Partial, "partially implemented".into()),
+            Some(Status::Implemented) => self.implemented(control, st),
+        };
+        let capped = self
+            .capped
+            .iter()
+            .any(|(c, s)| c == &control.id && s.as_deref() == system);
+        if capped && level > Level::Partial {
+            level = Level::Partial;
+            why = "capped at partial by an error finding on this control".into();
+        }
+        (level, why)
+    }
+
+    fn implemented(&self, control: &Control, st: &Statement) -> (Level, String) {
+        let p = self.project;
+        if st.evidence.0.is_empty() {
+            return (Level::Partial, "implemented, but no evidence cited".into());
+        }
+        let judged = judge_statement(self.ev, st, control, &p.inventory, &p.config, self.as_of);
+        if let Some(j) = judged.iter().find(|j| j.problem.is_some()) {
+            let problem = j
+                .problem
+                .as_ref()
+                .map(|pr| pr.describe(&j.cited))
+                .unwrap_or_default();
+            return (Level::Partial, problem);
+        }
+        if let Some(j) = judged
+            .iter()
+            .find(|j| !matches!(j.freshness, Freshness::Fresh { .. }))
+        {
+            let why = match &j.freshness {
+                Freshness::Stale { reviewed, .. } => {
+                    format!("evidence `{}` is stale (reviewed {reviewed})", j.cited)
+                }
+                _ => format!("evidence `{}` has no review date", j.cited),
+            };
+            return (Level::Implemented, why);
+        }
+        match self.audited(&control.id) {
+            Ok(audit) => (
+                Level::Effective,
+                format!("evidence current; audited in `{audit}`"),
+            ),
+            Err(why) => (Level::Evidenced, why),
+        }
+    }
+
+    /// An audit within 12 months covered the control, and no nonconformity
+    /// on it is open.
+    fn audited(&self, control: &str) -> Result<String, String> {
+        let inv = &self.project.inventory;
+        let since = Duration::months(12).before(self.as_of);
+        if let Some(nc) = inv.nonconformities.iter().find(|n| {
+            n.closed.is_none()
+                && n.raised <= self.as_of
+                && n.controls.iter().any(|c| c.0.eq_ignore_ascii_case(control))
+        }) {
+            return Err(format!(
+                "evidence current; nonconformity `{}` is open",
+                nc.id
+            ));
+        }
+        inv.audits
+            .iter()
+            .filter(|a| {
+                a.kind != AuditKind::ManagementReview && a.date >= since && a.date <= self.as_of
+            })
+            .filter(|a| {
+                a.scope.is_empty() || a.scope.iter().any(|c| c.0.eq_ignore_ascii_case(control))
+            })
+            .max_by_key(|a| a.date)
+            .map(|a| a.id.0.clone())
+            .ok_or_else(|| "evidence current; no audit in the last 12 months covered it".into())
+    }
+}
+
+/// Run the rules and judge every catalogue control for the organisation
+/// and each system it applies to.
+pub fn gap(project: &Project, as_of: Date) -> Gap {
+    let ev = Evidence::new(&project.evidence_root);
+    let findings = rules::run_with(project, as_of, &ev);
+    let capped = findings
+        .iter()
+        .filter(|f| {
+            f.waived_by.is_none()
+                && f.severity == Severity::Error
+                && !f.rule.starts_with("evidence/")
+        })
+        .filter_map(|f| f.control.as_ref().map(|c| (c.clone(), f.system.clone())))
+        .collect();
+    let judge = Judge {
+        project,
+        ev: &ev,
+        as_of,
+        capped,
+    };
+    let inv = &project.inventory;
+    let mut controls = Vec::new();
+    for control in &project.catalog.controls {
+        let org = inv.controls.get(&control.id).map(|p| &p.statement);
+        let (level, reason) = judge.level(control, org, None);
+        let mut systems = BTreeMap::new();
+        for s in &inv.systems {
+            if !control.applies_to_system(s.role, s.lifecycle) {
+                continue;
+            }
+            let own = s
+                .controls
+                .iter()
+                .find(|(k, _)| project.catalog.get(k).is_some_and(|c| c.id == control.id))
+                .map(|(_, st)| st);
+            let (l, _) = judge.level(control, own.or(org), Some(s.id.as_str()));
+            systems.insert(s.id.0.clone(), l);
+        }
+        let overall = systems
+            .values()
+            .fold(level, |acc, l| Level::min_applicable(acc, *l));
+        controls.push(ControlGap {
+            id: control.id.clone(),
+            title: control.title.clone(),
+            group: control.group.clone(),
+            kind: control.kind.as_str(),
+            level,
+            systems,
+            overall,
+            owner: org.and_then(|s| s.owner.as_ref()).map(|o| o.0.clone()),
+            reason,
+        });
+    }
+    let waivers = waiver_states(&inv.waivers, &findings, as_of);
+    build(project, as_of, controls, findings, waivers, None)
+}
+
+fn waiver_states(waivers: &[Waiver], findings: &[Finding], as_of: Date) -> Vec<WaiverState> {
+    waivers
+        .iter()
+        .map(|w| {
+            let silenced = findings
+                .iter()
+                .filter(|f| f.waived_by.as_deref() == Some(w.id.as_str()))
+                .count();
+            WaiverState {
+                id: w.id.0.clone(),
+                rule: w.rule.clone(),
+                control: w.control.as_ref().map(|c| c.0.clone()),
+                system: w.system.as_ref().map(|s| s.0.clone()),
+                expires: w.expires,
+                status: if w.expires < as_of {
+                    "expired"
+                } else if silenced == 0 {
+                    "unused"
+                } else {
+                    "active"
+                },
+                silenced,
+                reason: w.reason.clone(),
+            }
+        })
+        .collect()
+}
+
+fn build(
+    project: &Project,
+    as_of: Date,
+    controls: Vec<ControlGap>,
+    findings: Vec<Finding>,
+    waivers: Vec<WaiverState>,
+    system: Option<String>,
+) -> Gap {
+    let summary = Summary {
+        score: score(controls.iter().map(|c| c.overall)),
+        controls: controls.len(),
+        counts: counts(controls.iter().map(|c| c.overall)),
+    };
+    let groups = project
+        .catalog
+        .groups
+        .iter()
+        .filter_map(|g| {
+            let levels: Vec<Level> = controls
+                .iter()
+                .filter(|c| c.group == g.id)
+                .map(|c| c.overall)
+                .collect();
+            (!levels.is_empty()).then(|| GroupSummary {
+                id: g.id.clone(),
+                title: g.title.clone(),
+                kind: g.kind.as_str(),
+                score: score(levels.iter().copied()),
+                counts: counts(levels),
+            })
+        })
+        .collect();
+    Gap {
+        as_of,
+        system,
+        summary,
+        groups,
+        controls,
+        findings,
+        waivers,
+    }
+}
+
+impl Gap {
+    /// Narrow to one system: the controls that apply to it, at its level.
+    pub fn for_system(self, project: &Project, id: &str) -> Option<Gap> {
+        let sys = project
+            .inventory
+            .systems
+            .iter()
+            .find(|s| s.id.0.eq_ignore_ascii_case(id))?;
+        let key = sys.id.0.clone();
+        let controls: Vec<ControlGap> = self
+            .controls
+            .into_iter()
+            .filter_map(|mut c| {
+                let l = *c.systems.get(&key)?;
+                c.level = l;
+                c.overall = l;
+                c.systems.retain(|k, _| k == &key);
+                Some(c)
+            })
+            .collect();
+        let findings = self
+            .findings
+            .into_iter()
+            .filter(|f| f.system.as_deref() == Some(key.as_str()))
+            .collect();
+        Some(build(
+            project,
+            self.as_of,
+            controls,
+            findings,
+            self.waivers,
+            Some(key),
+        ))
+    }
+
+    pub fn annex_a(&self) -> impl Iterator<Item = &ControlGap> {
+        self.controls
+            .iter()
+            .filter(|c| c.kind == Kind::AnnexA.as_str())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Baselines.
+
+/// A level that went down since the baseline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Regression {
+    pub control: String,
+    /// `None` for the organisation scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    pub from: Level,
+    pub to: Level,
+}
+
+impl std::fmt::Display for Regression {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.system {
+            Some(s) => write!(
+                f,
+                "{} for system `{s}`: {} -> {}",
+                self.control,
+                self.from.as_str(),
+                self.to.as_str()
+            ),
+            None => write!(
+                f,
+                "{} (organisation): {} -> {}",
+                self.control,
+                self.from.as_str(),
+                self.to.as_str()
+            ),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct BaselineEnvelope {
+    format_version: u32,
+    tool: String,
+    command: String,
+    data: BaselineData,
+}
+
+#[derive(Deserialize)]
+struct BaselineData {
+    controls: Vec<BaselineControl>,
+}
+
+#[derive(Deserialize)]
+struct BaselineControl {
+    id: String,
+    level: Level,
+    #[serde(default)]
+    systems: BTreeMap<String, Level>,
+}
+
+/// Compare with a saved `aims gap --format json`. Moving to or from
+/// `not-applicable` is a change of scope, not a regression; controls or
+/// systems that disappeared are not regressions either.
+pub fn regressions(gap: &Gap, baseline_json: &str) -> Result<Vec<Regression>, String> {
+    let env: BaselineEnvelope = serde_json::from_str(baseline_json)
+        .map_err(|e| format!("not an `aims gap --format json` file: {e}"))?;
+    if env.tool != "aims" || env.command != "gap" || env.format_version != 1 {
+        return Err(format!(
+            "not an `aims gap --format json` file (tool `{}`, command `{}`)",
+            env.tool, env.command
+        ));
+    }
+    let down = |from: Level, to: Level| {
+        from != Level::NotApplicable && to != Level::NotApplicable && to < from
+    };
+    let mut out = Vec::new();
+    let before: BTreeMap<&str, &BaselineControl> = env
+        .data
+        .controls
+        .iter()
+        .map(|c| (c.id.as_str(), c))
+        .collect();
+    for c in &gap.controls {
+        let Some(b) = before.get(c.id.as_str()) else {
+            continue;
+        };
+        if gap.system.is_none() && down(b.level, c.level) {
+            out.push(Regression {
+                control: c.id.clone(),
+                system: None,
+                from: b.level,
+                to: c.level,
+            });
+        }
+        for (s, l) in &c.systems {
+            if let Some(bl) = b.systems.get(s)
+                && down(*bl, *l)
+            {
+                out.push(Regression {
+                    control: c.id.clone(),
+                    system: Some(s.clone()),
+                    from: *bl,
+                    to: *l,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn score_weights_follow_the_readme() {
+        assert_eq!(score([Level::Evidenced, Level::Effective]), 100.0);
+        assert_eq!(score([Level::Implemented, Level::Missing]), 25.0);
+        assert_eq!(score([Level::Partial, Level::NotApplicable]), 25.0);
+        assert_eq!(score([Level::NotApplicable]), 0.0);
+        assert_eq!(
+            score([Level::Evidenced, Level::Implemented, Level::Partial]),
+            58.3
+        );
+    }
+
+    #[test]
+    fn not_applicable_yields_in_overall() {
+        assert_eq!(
+            Level::min_applicable(Level::NotApplicable, Level::Partial),
+            Level::Partial
+        );
+        assert_eq!(
+            Level::min_applicable(Level::Evidenced, Level::Implemented),
+            Level::Implemented
+        );
+        assert_eq!(
+            Level::min_applicable(Level::NotApplicable, Level::NotApplicable),
+            Level::NotApplicable
+        );
+    }
+}

@@ -1,0 +1,507 @@
+//! Evidence resolution: each cited path or glob, resolved under the
+//! evidence root.
+//!
+//! Nothing outside the root is ever opened or read: a path is judged from
+//! its text first (absolute, or `..` that climbs out), then symlinks are
+//! resolved with `canonicalize` (which reads links, never file contents)
+//! and the target must still be under the root. Globs are matched against
+//! one walk of the root that does not follow symlinks.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use globset::GlobBuilder;
+use sha2::{Digest, Sha256};
+
+use crate::catalog::Control;
+use crate::config::Config;
+use crate::inventory::model::{Date, Duration, EvidenceRef, Inventory, Statement};
+
+/// What is wrong with one citation, if anything.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// No such file.
+    Missing,
+    /// A glob that matches nothing.
+    EmptyGlob,
+    /// The path, or a symlink on the way, leads outside the evidence root.
+    OutsideRoot,
+    /// Exists but cannot be read (permissions, a folder, a symlink loop, empty).
+    Unreadable(String),
+    /// The file's SHA-256 differs from the one recorded.
+    HashMismatch { expected: String, actual: String },
+}
+
+impl Problem {
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Problem::Missing => "evidence/missing",
+            Problem::EmptyGlob => "evidence/missing",
+            Problem::OutsideRoot => "evidence/outside-root",
+            Problem::Unreadable(_) => "evidence/unreadable",
+            Problem::HashMismatch { .. } => "evidence/hash-mismatch",
+        }
+    }
+
+    pub fn describe(&self, path: &str) -> String {
+        match self {
+            Problem::Missing => format!("evidence `{path}` does not exist"),
+            Problem::EmptyGlob => format!("evidence glob `{path}` matches no file"),
+            Problem::OutsideRoot => {
+                format!("evidence `{path}` leads outside the evidence root; it was not read")
+            }
+            Problem::Unreadable(why) => format!("evidence `{path}` cannot be used: {why}"),
+            Problem::HashMismatch { expected, actual } => {
+                format!(
+                    "evidence `{path}` has changed: sha256 is {actual}, the inventory records {expected}"
+                )
+            }
+        }
+    }
+}
+
+/// The files one citation resolved to (relative to the root, `/`-separated).
+#[derive(Clone, Debug, Default)]
+pub struct Resolution {
+    pub files: Vec<String>,
+    pub problem: Option<Problem>,
+}
+
+/// Resolves citations under one root, caching results and the folder walk.
+pub struct Evidence {
+    root: PathBuf,
+    /// The canonical root, when it exists.
+    canon_root: Option<PathBuf>,
+    walk: RefCell<Option<Vec<(String, bool)>>>,
+    cache: RefCell<HashMap<(String, Option<String>), Resolution>>,
+}
+
+fn has_glob_chars(s: &str) -> bool {
+    s.contains(['*', '?', '[', '{'])
+}
+
+/// Lexically normalise a relative path; `None` when it is absolute or climbs above its start.
+fn normalise(p: &str) -> Option<PathBuf> {
+    let path = Path::new(p);
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(s) => out.push(s),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+impl Evidence {
+    pub fn new(root: &Path) -> Self {
+        Evidence {
+            root: root.to_path_buf(),
+            canon_root: fs::canonicalize(root).ok(),
+            walk: RefCell::new(None),
+            cache: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Resolve a citation; `sha256` is checked when given.
+    pub fn resolve(&self, cited: &str, sha256: Option<&str>) -> Resolution {
+        let key = (cited.to_string(), sha256.map(str::to_lowercase));
+        if let Some(r) = self.cache.borrow().get(&key) {
+            return r.clone();
+        }
+        let r = self.resolve_uncached(cited.trim(), sha256);
+        self.cache.borrow_mut().insert(key, r.clone());
+        r
+    }
+
+    fn resolve_uncached(&self, cited: &str, sha256: Option<&str>) -> Resolution {
+        let Some(canon_root) = &self.canon_root else {
+            return Resolution {
+                files: vec![],
+                problem: Some(Problem::Unreadable(
+                    "the evidence root does not exist".into(),
+                )),
+            };
+        };
+        if cited.contains("://") {
+            return Resolution {
+                files: vec![],
+                problem: Some(Problem::Unreadable(
+                    "a URL is not evidence aims can check; commit the document or an export of it"
+                        .into(),
+                )),
+            };
+        }
+        if !has_glob_chars(cited) {
+            let Some(rel) = normalise(cited) else {
+                return Resolution {
+                    files: vec![],
+                    problem: Some(Problem::OutsideRoot),
+                };
+            };
+            let rel_text = rel.to_string_lossy().replace('\\', "/");
+            return match self.check_file(canon_root, &rel, sha256) {
+                Ok(()) => Resolution {
+                    files: vec![rel_text],
+                    problem: None,
+                },
+                Err(p) => Resolution {
+                    files: vec![],
+                    problem: Some(p),
+                },
+            };
+        }
+        // A glob: lexical escape checks first, then match the walk.
+        if Path::new(cited).is_absolute() || cited.split(['/', '\\']).any(|c| c == "..") {
+            return Resolution {
+                files: vec![],
+                problem: Some(Problem::OutsideRoot),
+            };
+        }
+        let matcher = match GlobBuilder::new(cited).literal_separator(true).build() {
+            Ok(g) => g.compile_matcher(),
+            Err(e) => {
+                return Resolution {
+                    files: vec![],
+                    problem: Some(Problem::Unreadable(format!("invalid glob: {e}"))),
+                };
+            }
+        };
+        self.ensure_walk();
+        let walk = self.walk.borrow();
+        let mut files = Vec::new();
+        let mut problem = None;
+        for (rel, _is_link) in walk.as_deref().unwrap_or_default() {
+            if !matcher.is_match(rel) {
+                continue;
+            }
+            match self.check_file(canon_root, Path::new(rel), None) {
+                Ok(()) => files.push(rel.clone()),
+                // One bad match spoils the citation, but keep the first reason.
+                Err(p) => {
+                    problem.get_or_insert(p);
+                }
+            }
+        }
+        if files.is_empty() && problem.is_none() {
+            problem = Some(Problem::EmptyGlob);
+        }
+        if sha256.is_some() && problem.is_none() {
+            problem = Some(Problem::Unreadable(
+                "`sha256` can only be recorded for a single file, not a glob".into(),
+            ));
+        }
+        Resolution { files, problem }
+    }
+
+    /// One file under the root: inside (after symlinks), a regular file,
+    /// readable, not empty, and matching its hash when one is recorded.
+    fn check_file(
+        &self,
+        canon_root: &Path,
+        rel: &Path,
+        sha256: Option<&str>,
+    ) -> Result<(), Problem> {
+        let full = self.root.join(rel);
+        if full.symlink_metadata().is_err() {
+            return Err(Problem::Missing);
+        }
+        let canon = match fs::canonicalize(&full) {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Problem::Missing),
+            Err(e) => return Err(Problem::Unreadable(io_reason(&e))),
+        };
+        if !canon.starts_with(canon_root) {
+            return Err(Problem::OutsideRoot);
+        }
+        let meta = fs::metadata(&canon).map_err(|e| Problem::Unreadable(io_reason(&e)))?;
+        if meta.is_dir() {
+            return Err(Problem::Unreadable(
+                "it is a folder; cite the files in it, or a glob such as `folder/*.md`".into(),
+            ));
+        }
+        if !meta.is_file() {
+            return Err(Problem::Unreadable("it is not a regular file".into()));
+        }
+        if meta.len() == 0 {
+            return Err(Problem::Unreadable("the file is empty".into()));
+        }
+        let mut f = fs::File::open(&canon).map_err(|e| Problem::Unreadable(io_reason(&e)))?;
+        if let Some(expected) = sha256 {
+            let actual = hash_reader(&mut f).map_err(|e| Problem::Unreadable(io_reason(&e)))?;
+            let expected = expected.trim().to_lowercase();
+            if actual != expected {
+                return Err(Problem::HashMismatch { expected, actual });
+            }
+        }
+        Ok(())
+    }
+
+    /// Walk the root once, without following symlinks, skipping VCS and build folders.
+    fn ensure_walk(&self) {
+        if self.walk.borrow().is_some() {
+            return;
+        }
+        let mut out = Vec::new();
+        let walker = walkdir::WalkDir::new(&self.root)
+            .follow_links(false)
+            .max_depth(32)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                let n = e.file_name().to_string_lossy();
+                !(e.depth() > 0
+                    && e.file_type().is_dir()
+                    && matches!(n.as_ref(), ".git" | "target" | "node_modules"))
+            });
+        for entry in walker.filter_map(Result::ok) {
+            let ft = entry.file_type();
+            if ft.is_dir() {
+                continue;
+            }
+            if let Ok(rel) = entry.path().strip_prefix(&self.root) {
+                out.push((rel.to_string_lossy().replace('\\', "/"), ft.is_symlink()));
+            }
+            if out.len() >= 1_000_000 {
+                break;
+            }
+        }
+        *self.walk.borrow_mut() = Some(out);
+    }
+}
+
+/// How current one piece of evidence is.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "state", rename_all = "kebab-case")]
+pub enum Freshness {
+    Fresh {
+        reviewed: Date,
+        limit: String,
+    },
+    Stale {
+        reviewed: Date,
+        limit: String,
+    },
+    /// No `reviewed` date on the evidence or its statement.
+    Unreviewed,
+}
+
+/// One cited piece of evidence, judged.
+#[derive(Clone, Debug)]
+pub struct Judged {
+    pub cited: String,
+    pub files: Vec<String>,
+    pub problem: Option<Problem>,
+    pub freshness: Freshness,
+}
+
+/// The freshness limit for a control: `[freshness]` by control id, then by
+/// the rule id `evidence/stale`, then the catalogue default.
+pub fn limit_for(control: &Control, config: &Config) -> Duration {
+    config
+        .freshness
+        .get(&control.id)
+        .or_else(|| config.freshness.get("evidence/stale"))
+        .map(|d| d.0)
+        .unwrap_or(control.freshness)
+}
+
+/// Judge every piece of evidence a statement cites, as of a day.
+/// A policy document is reviewed when its policy was approved, and stays
+/// fresh for the policy's own `review_every`.
+pub fn judge_statement(
+    ev: &Evidence,
+    st: &Statement,
+    control: &Control,
+    inv: &Inventory,
+    config: &Config,
+    as_of: Date,
+) -> Vec<Judged> {
+    let limit = limit_for(control, config);
+    st.evidence
+        .iter()
+        .map(|e| {
+            let sha = match e {
+                EvidenceRef::Detailed(d) => d.sha256.as_deref(),
+                EvidenceRef::Path(_) => None,
+            };
+            let r = ev.resolve(e.path(), sha);
+            let policy = inv.policies.iter().find(|p| {
+                p.path
+                    .as_deref()
+                    .is_some_and(|pp| normalise(pp) == normalise(e.path()))
+            });
+            let (reviewed, limit) = match (
+                e.reviewed().or(st.reviewed),
+                policy.and_then(|p| p.approved.map(|a| (a, p))),
+            ) {
+                (Some(r), _) => (Some(r), limit),
+                (None, Some((approved, p))) => (
+                    Some(approved),
+                    p.review_every.unwrap_or(Duration::months(12)),
+                ),
+                (None, None) => (None, limit),
+            };
+            let freshness = match reviewed {
+                None => Freshness::Unreviewed,
+                Some(r) if limit.after(r) < as_of => Freshness::Stale {
+                    reviewed: r,
+                    limit: limit.to_string(),
+                },
+                Some(r) => Freshness::Fresh {
+                    reviewed: r,
+                    limit: limit.to_string(),
+                },
+            };
+            Judged {
+                cited: e.path().to_string(),
+                files: r.files,
+                problem: r.problem,
+                freshness,
+            }
+        })
+        .collect()
+}
+
+/// SHA-256 of a reader, streamed, as lowercase hex.
+pub fn hash_reader(r: &mut impl Read) -> std::io::Result<String> {
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = r.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => {
+            let s = e.to_string();
+            s.split(" (os error").next().unwrap_or(&s).to_lowercase()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tree() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        fs::create_dir_all(root.join("docs/sub")).unwrap();
+        fs::write(root.join("docs/a.md"), "a").unwrap();
+        fs::write(root.join("docs/b.md"), "b").unwrap();
+        fs::write(root.join("docs/sub/c.md"), "c").unwrap();
+        fs::write(root.join("docs/empty.md"), "").unwrap();
+        fs::write(d.path().join("secret.txt"), "top secret").unwrap();
+        d
+    }
+
+    #[test]
+    fn paths_and_globs_resolve_inside_the_root() {
+        let d = tree();
+        let ev = Evidence::new(&d.path().join("root"));
+        assert_eq!(ev.resolve("docs/a.md", None).files, ["docs/a.md"]);
+        assert_eq!(ev.resolve("./docs/../docs/a.md", None).files, ["docs/a.md"]);
+        assert_eq!(
+            ev.resolve("docs/*.md", None).problem,
+            Some(Problem::Unreadable("the file is empty".into()))
+        );
+        assert_eq!(
+            ev.resolve("docs/[ab].md", None).files,
+            ["docs/a.md", "docs/b.md"]
+        );
+        assert_eq!(ev.resolve("docs/**/c.md", None).files, ["docs/sub/c.md"]);
+        assert_eq!(
+            ev.resolve("docs/nope.md", None).problem,
+            Some(Problem::Missing)
+        );
+        assert_eq!(
+            ev.resolve("records/*.csv", None).problem,
+            Some(Problem::EmptyGlob)
+        );
+        assert!(matches!(
+            ev.resolve("docs", None).problem,
+            Some(Problem::Unreadable(_))
+        ));
+    }
+
+    #[test]
+    fn nothing_outside_the_root_is_reached() {
+        let d = tree();
+        let ev = Evidence::new(&d.path().join("root"));
+        assert_eq!(
+            ev.resolve("../secret.txt", None).problem,
+            Some(Problem::OutsideRoot)
+        );
+        assert_eq!(
+            ev.resolve("/etc/passwd", None).problem,
+            Some(Problem::OutsideRoot)
+        );
+        assert_eq!(
+            ev.resolve("../*.txt", None).problem,
+            Some(Problem::OutsideRoot)
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(
+                d.path().join("secret.txt"),
+                d.path().join("root/docs/link.md"),
+            )
+            .unwrap();
+            std::os::unix::fs::symlink(d.path(), d.path().join("root/up")).unwrap();
+            std::os::unix::fs::symlink(d.path().join("root/loop1"), d.path().join("root/loop2"))
+                .unwrap();
+            std::os::unix::fs::symlink(d.path().join("root/loop2"), d.path().join("root/loop1"))
+                .unwrap();
+            let ev = Evidence::new(&d.path().join("root"));
+            assert_eq!(
+                ev.resolve("docs/link.md", None).problem,
+                Some(Problem::OutsideRoot)
+            );
+            assert_eq!(
+                ev.resolve("up/secret.txt", None).problem,
+                Some(Problem::OutsideRoot)
+            );
+            assert_eq!(
+                ev.resolve("docs/l*.md", None).problem,
+                Some(Problem::OutsideRoot)
+            );
+            assert!(matches!(
+                ev.resolve("loop1", None).problem,
+                Some(Problem::Unreadable(_))
+            ));
+        }
+    }
+
+    #[test]
+    fn recorded_hashes_are_checked() {
+        let d = tree();
+        let ev = Evidence::new(&d.path().join("root"));
+        let a = "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"; // sha256("a")
+        assert_eq!(ev.resolve("docs/a.md", Some(a)).problem, None);
+        assert!(matches!(
+            ev.resolve("docs/b.md", Some(a)).problem,
+            Some(Problem::HashMismatch { .. })
+        ));
+    }
+}
