@@ -383,7 +383,7 @@ fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
     }
     out.push_str(&t.to_string());
     out.push_str(&format!(
-        "\n\nScore {:.1}/100: evidenced and effective count fully, implemented half, partial a quarter; not-applicable is left out.\n",
+        "\n\nScore {:.1}/100 (evidenced and effective count fully, implemented half, partial a quarter;\nnot-applicable is left out).\n",
         g.summary.score
     ));
     // The controls furthest behind, so the table says what to do next.
