@@ -53,6 +53,8 @@ pub fn run(cli: Cli) -> u8 {
     let result = match cli.command {
         Command::Check(a) => check(a, term),
         Command::Gap(a) => gap(a, term),
+        Command::Classify(a) => classify_cmd(a),
+        Command::Risks(a) => risks_cmd(a),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a, term),
@@ -539,6 +541,268 @@ fn gap_markdown(project: &Project, g: &assess::Gap, regressions: &[assess::Regre
         }
     }
     o
+}
+
+// ---------------------------------------------------------------------------
+// aims classify
+
+fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
+    let as_of = output::as_of(a.common.as_of.as_deref())?;
+    let project = load(
+        a.common.path.as_deref(),
+        (a.format == ListFormat::Json).then_some("classify"),
+    )?;
+    let act = &project.catalog.ai_act;
+    let mut systems: Vec<&crate::inventory::model::System> =
+        project.inventory.systems.iter().collect();
+    if let Some(id) = &a.system {
+        systems.retain(|s| s.id.0.eq_ignore_ascii_case(id));
+        if systems.is_empty() {
+            let hint = diag::suggest(id, project.inventory.systems.iter().map(|s| s.id.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            return Err(RunError::Usage(format!("no system `{id}` in the inventory{hint}")).into());
+        }
+    }
+    let rows: Vec<(
+        &crate::inventory::model::System,
+        crate::classify::Classification,
+    )> = systems
+        .into_iter()
+        .map(|s| (s, crate::classify::classify(s, act, as_of)))
+        .collect();
+    let text = match a.format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(s, c)| {
+                    json!({
+                        "id": s.id, "name": s.name, "role": s.role, "lifecycle": s.lifecycle,
+                        "tier": c.tier, "declared_tier": s.eu_ai_act.as_ref().and_then(|e| e.declared_tier),
+                        "assessed": c.assessed, "gpai": c.gpai, "basis": c.basis, "obligations": c.obligations,
+                    })
+                })
+                .collect();
+            envelope(
+                "classify",
+                json!({"as_of": as_of, "regulation": act.regulation, "systems": list}),
+            )?
+        }
+        ListFormat::Table => {
+            let mut out = format!(
+                "EU AI Act classification as of {as_of} ({})\n\n",
+                act.regulation
+            );
+            let mut t = new_table(&["System", "Role", "Tier", "Basis", "Obligations"]);
+            for (s, c) in &rows {
+                let in_force = c.obligations.iter().filter(|o| o.in_force).count();
+                let later = c.obligations.len() - in_force;
+                let next = c
+                    .obligations
+                    .iter()
+                    .filter(|o| !o.in_force)
+                    .map(|o| o.applies_from)
+                    .min();
+                let mut tier = c.tier.as_str().to_string();
+                if let Some(d) = s
+                    .eu_ai_act
+                    .as_ref()
+                    .and_then(|e| e.declared_tier)
+                    .filter(|d| *d != c.tier)
+                {
+                    tier.push_str(&format!(" (declared {d})"));
+                }
+                if !c.assessed {
+                    tier = "not assessed".into();
+                }
+                let obligations = match next {
+                    Some(d) => format!("{in_force} in force, {later} from {d}"),
+                    None => format!("{in_force} in force"),
+                };
+                t.add_row(vec![
+                    format!("{}\n{}", s.id, s.name),
+                    s.role.as_str().to_string(),
+                    tier,
+                    c.basis.join("\n"),
+                    obligations,
+                ]);
+            }
+            out.push_str(&t.to_string());
+            out.push('\n');
+            for (s, c) in &rows {
+                if c.obligations.is_empty() {
+                    continue;
+                }
+                out.push_str(&format!("\n{} — {} ({})\n", s.id, c.tier, s.role));
+                for o in &c.obligations {
+                    let when = if o.in_force {
+                        "in force  ".to_string()
+                    } else {
+                        format!("{}", o.applies_from)
+                    };
+                    let moved = o
+                        .original_date
+                        .map(|d| format!(" (was {d})"))
+                        .unwrap_or_default();
+                    out.push_str(&format!(
+                        "  {when:<10}  {:<10} {:<9} {}{moved}\n",
+                        o.article,
+                        o.role,
+                        truncate(&o.title, 46)
+                    ));
+                }
+            }
+            out.push_str("\n\"was\": the date as adopted in 2024, before the Digital Omnibus on AI moved it.\nOverride dates in aims.toml [regulation.dates].\n");
+            out
+        }
+    };
+    emit(&text, &a.common.out)?;
+    Ok(EXIT_OK)
+}
+
+// ---------------------------------------------------------------------------
+// aims risks
+
+/// A 5x5 matrix of counts: `[impact-1][likelihood-1]`.
+fn heat(points: impl Iterator<Item = (u8, u8)>) -> [[usize; 5]; 5] {
+    let mut m = [[0usize; 5]; 5];
+    for (l, i) in points {
+        if (1..=5).contains(&l) && (1..=5).contains(&i) {
+            m[usize::from(i - 1)][usize::from(l - 1)] += 1;
+        }
+    }
+    m
+}
+
+fn heat_text(title: &str, m: &[[usize; 5]; 5], appetite: u8) -> String {
+    let mut o = format!("{title}\n            likelihood →\n             1    2    3    4    5\n");
+    for i in (1..=5u8).rev() {
+        o.push_str(&format!("  impact {i} "));
+        for l in 1..=5u8 {
+            let n = m[usize::from(i - 1)][usize::from(l - 1)];
+            let cell = if n == 0 {
+                "·".to_string()
+            } else {
+                n.to_string()
+            };
+            // Cells above appetite are bracketed.
+            if u16::from(l) * u16::from(i) > u16::from(appetite) {
+                o.push_str(&format!(" [{cell:>1}] "));
+            } else {
+                o.push_str(&format!("  {cell:>1}  "));
+            }
+        }
+        o.push('\n');
+    }
+    o
+}
+
+fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
+    let project = load(
+        a.common.path.as_deref(),
+        (a.format == ListFormat::Json).then_some("risks"),
+    )?;
+    let inv = &project.inventory;
+    let appetite = inv.risk_appetite();
+    let inherent = heat(inv.risks.iter().map(|r| (r.likelihood.0, r.impact.0)));
+    let residual = heat(inv.risks.iter().map(|r| {
+        r.residual
+            .as_ref()
+            .map_or((r.likelihood.0, r.impact.0), |x| {
+                (x.likelihood.0, x.impact.0)
+            })
+    }));
+    let text = match a.format {
+        ListFormat::Json => {
+            let list: Vec<serde_json::Value> = inv
+                .risks
+                .iter()
+                .map(|r| {
+                    let score = u16::from(r.likelihood.0) * u16::from(r.impact.0);
+                    let res = r.residual.as_ref().map(|x| u16::from(x.likelihood.0) * u16::from(x.impact.0));
+                    json!({
+                        "id": r.id, "title": r.title, "systems": r.systems, "source": r.source, "objective": r.objective,
+                        "likelihood": r.likelihood, "impact": r.impact, "score": score,
+                        "above_appetite": score > u16::from(appetite), "treatment": r.treatment,
+                        "controls": r.controls, "residual_score": res, "owner": r.owner,
+                        "accepted_by": r.accepted_by, "review_by": r.review_by,
+                    })
+                })
+                .collect();
+            envelope(
+                "risks",
+                json!({"appetite": appetite, "risks": list,
+                       "heatmap": {"axes": "[impact 1-5][likelihood 1-5]", "inherent": inherent, "residual": residual}}),
+            )?
+        }
+        ListFormat::Table => {
+            let mut t = new_table(&[
+                "Risk and owner",
+                "Title (scope)",
+                "L×I",
+                "Treatment",
+                "Residual",
+            ]);
+            for r in &inv.risks {
+                let score = u16::from(r.likelihood.0) * u16::from(r.impact.0);
+                let mark = if score > u16::from(appetite) {
+                    " !"
+                } else {
+                    ""
+                };
+                let res = r
+                    .residual
+                    .as_ref()
+                    .map(|x| {
+                        format!(
+                            "{}×{}={}",
+                            x.likelihood.0,
+                            x.impact.0,
+                            u16::from(x.likelihood.0) * u16::from(x.impact.0)
+                        )
+                    })
+                    .unwrap_or_else(|| "—".into());
+                let systems: Vec<&str> = r.systems.iter().map(|s| s.as_str()).collect();
+                let scope = if systems.is_empty() {
+                    "organisation".to_string()
+                } else {
+                    systems.join(", ")
+                };
+                let owner = r
+                    .owner
+                    .as_ref()
+                    .map_or_else(|| "no owner".to_string(), |o| o.0.clone());
+                t.add_row(vec![
+                    format!("{}\n  {owner}", r.id.0),
+                    format!("{}\n({scope})", r.title),
+                    format!("{}×{}={score}{mark}", r.likelihood.0, r.impact.0),
+                    r.treatment.map(|t| t.as_str()).unwrap_or("—").to_string(),
+                    res,
+                ]);
+            }
+            // Ids and scores stay on one line; the title takes the rest.
+            use comfy_table::{ColumnConstraint::*, Width::Fixed};
+            t.set_constraints(vec![
+                ContentWidth,
+                LowerBoundary(Fixed(24)),
+                ContentWidth,
+                ContentWidth,
+                ContentWidth,
+            ]);
+            format!(
+                "Risk register: {} risks, appetite {appetite} (! marks a score above it)\n{t}\n\n{}\n{}",
+                inv.risks.len(),
+                heat_text("Inherent risk", &inherent, appetite),
+                heat_text(
+                    "Residual risk (inherent where no residual is recorded)",
+                    &residual,
+                    appetite
+                )
+            )
+        }
+    };
+    emit(&text, &a.common.out)?;
+    Ok(EXIT_OK)
 }
 
 // ---------------------------------------------------------------------------

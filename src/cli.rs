@@ -37,6 +37,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Gap analysis: the level of every clause and Annex A control, a score, and the CI gate.
     Gap(GapArgs),
+    /// EU AI Act risk tier of every AI system, with its legal basis and dated obligations.
+    Classify(ClassifyArgs),
+    /// The risk register, with 5x5 heat maps of inherent and residual risk.
+    Risks(RisksArgs),
     /// Show the catalogue: every clause and Annex A control, or one in full.
     Controls(ControlsArgs),
     /// List the rules, or explain one and how to fix its findings.
@@ -107,6 +111,25 @@ pub enum GapFormat {
     Table,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+    /// Only this AI system.
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct RisksArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
 }
 
 #[derive(Debug, Args)]

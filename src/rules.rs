@@ -75,6 +75,139 @@ pub const RULES: &[Rule] = &[
         fix: "Cite the documents or records that show the control working under `evidence:`.",
     },
     Rule {
+        id: "eu-ai-act/prohibited",
+        severity: Severity::Error,
+        summary: "A system is a prohibited AI practice",
+        explain: "Art. 5 of the EU AI Act bans these practices outright since 2 February 2025; no control makes them acceptable.",
+        fix: "Withdraw the system from the EU market and from use in the EU, or change it so that no `prohibited` key applies.",
+    },
+    Rule {
+        id: "eu-ai-act/tier-mismatch",
+        severity: Severity::Error,
+        summary: "The declared EU AI Act tier differs from the computed one",
+        explain: "`declared_tier` records what the owner believes; aims computes the tier from the facts (Art. 5, Art. 6, Annex III, Art. 50). A difference means the facts or the belief are wrong, and the obligations planned may be the wrong ones.",
+        fix: "Correct the facts under `eu_ai_act` or `declared_tier`; `aims classify` shows the basis of the computed tier.",
+    },
+    Rule {
+        id: "eu-ai-act/not-assessed",
+        severity: Severity::Warning,
+        summary: "A system has no EU AI Act assessment",
+        explain: "Without an `eu_ai_act` block nothing records whether the system is in scope of the Act or which tier it is in.",
+        fix: "Add `eu_ai_act:` with at least `in_scope`, and the keys that apply (`annex_iii`, `transparency`, …).",
+    },
+    Rule {
+        id: "high-risk/no-human-oversight",
+        severity: Severity::Error,
+        summary: "A high-risk system has no human oversight described",
+        explain: "High-risk systems need effective human oversight (AI Act Art. 14 and 26; ISO/IEC 42001 A.9.2).",
+        fix: "Describe under `human_oversight` who can review, override or stop the system, and how.",
+    },
+    Rule {
+        id: "high-risk/no-logging",
+        severity: Severity::Error,
+        summary: "A high-risk system has no event logging described",
+        explain: "High-risk systems must record events automatically over their lifetime (AI Act Art. 12 and 26(6); ISO/IEC 42001 A.6.2.8).",
+        fix: "Describe under `logging` what events are recorded, where, and for how long.",
+    },
+    Rule {
+        id: "high-risk/no-impact-assessment",
+        severity: Severity::Error,
+        summary: "A high-risk system has no impact assessment",
+        explain: "A high-risk system needs a documented AI system impact assessment (ISO/IEC 42001 6.1.4, 8.4, A.5.2–A.5.5; AI Act Art. 9 and 27).",
+        fix: "Add an entry under `impact_assessments` with `system:` naming it.",
+    },
+    Rule {
+        id: "high-risk/no-data-provenance",
+        severity: Severity::Error,
+        summary: "A high-risk system has data without recorded provenance",
+        explain: "Data governance for high-risk systems needs to know where data comes from (AI Act Art. 10; ISO/IEC 42001 A.7.5).",
+        fix: "List the system's data sets under `data:` with `provenance:` pointing at a provenance record.",
+    },
+    Rule {
+        id: "impact/missing",
+        severity: Severity::Error,
+        summary: "An AI system in scope has no impact assessment",
+        explain: "Clause 6.1.4 and A.5.2 expect every AI system in the AIMS scope to have its impacts on individuals, groups and society assessed before and during use.",
+        fix: "Add an entry under `impact_assessments` with `system:` naming it.",
+    },
+    Rule {
+        id: "impact/stale",
+        severity: Severity::Warning,
+        summary: "An impact assessment is past its review date",
+        explain: "Impact assessments are repeated at planned intervals (8.4). Past `next_review` (or 12 months after `date` when none is set) the assessment no longer counts as current.",
+        fix: "Review the assessment and record the new `date` and `next_review`.",
+    },
+    Rule {
+        id: "impact/outdated",
+        severity: Severity::Warning,
+        summary: "An impact assessment predates the system's last material change",
+        explain: "When a system's model, data or use changes (`changed:`), its impacts must be assessed again (6.1.4, 8.4).",
+        fix: "Reassess the system after the change and record the new assessment.",
+    },
+    Rule {
+        id: "impact/unapproved",
+        severity: Severity::Warning,
+        summary: "An impact assessment has no approval",
+        explain: "The conclusion of an impact assessment is a management decision (A.5.3); `approved_by` records who took it.",
+        fix: "Add `approved_by: ROLE-ID`.",
+    },
+    Rule {
+        id: "impact/perspective-missing",
+        severity: Severity::Warning,
+        summary: "An impact assessment leaves out individuals and groups, or society",
+        explain: "ISO/IEC 42001 asks for both perspectives: impacts on individuals or groups (A.5.4) and on society (A.5.5).",
+        fix: "Add `impacts` entries with `on: individuals` or `groups`, and with `on: society` (a low severity is a valid finding).",
+    },
+    Rule {
+        id: "impact/unmitigated",
+        severity: Severity::Error,
+        summary: "A severe impact has no mitigation",
+        explain: "An impact of severity 4 or 5 without any mitigation means the assessment accepted a severe harm without saying how it is reduced.",
+        fix: "List the measures under `mitigations` (and the controls that implement them under `controls`).",
+    },
+    Rule {
+        id: "risk/untreated",
+        severity: Severity::Error,
+        summary: "A risk above appetite has no treatment",
+        explain: "Risks scored above the organisation's `risk_appetite` (likelihood × impact) must be treated (6.1.3, 8.3).",
+        fix: "Set `treatment:` (mitigate, accept, avoid or transfer) and the `controls` that carry it out.",
+    },
+    Rule {
+        id: "risk/acceptance-unapproved",
+        severity: Severity::Error,
+        summary: "A risk above appetite is accepted without an approver",
+        explain: "Accepting a risk above appetite is a decision for a risk owner with the authority to take it (6.1.3 f).",
+        fix: "Add `accepted_by: ROLE-ID`.",
+    },
+    Rule {
+        id: "risk/residual-above-appetite",
+        severity: Severity::Warning,
+        summary: "A risk's residual score is still above appetite",
+        explain: "After treatment the remaining risk should be within appetite, or explicitly accepted.",
+        fix: "Strengthen the treatment, or accept the residual risk (`treatment: accept`, `accepted_by`).",
+    },
+    Rule {
+        id: "risk/excluded-control",
+        severity: Severity::Error,
+        summary: "A risk is treated with a control the organisation excluded",
+        explain: "Clause 6.1.3 requires comparing the treatment with Annex A: a treatment that relies on a control the Statement of Applicability excludes is contradictory.",
+        fix: "Make the control applicable, or treat the risk with other controls.",
+    },
+    Rule {
+        id: "risk/review-overdue",
+        severity: Severity::Warning,
+        summary: "A risk is past its review date",
+        explain: "Risk assessments are performed at planned intervals (8.2); `review_by` has passed.",
+        fix: "Review the risk and set a new `review_by`.",
+    },
+    Rule {
+        id: "supplier/no-due-diligence",
+        severity: Severity::Error,
+        summary: "A bought-in system's supplier has no due diligence",
+        explain: "A.10.3 expects suppliers of AI systems to be assessed before and while they are used.",
+        fix: "Record `due_diligence: {date, evidence}` on the supplier.",
+    },
+    Rule {
         id: "statement/owner-missing",
         severity: Severity::Warning,
         summary: "A control statement has no owner",
@@ -210,6 +343,9 @@ pub fn run_with(project: &Project, as_of: Date, ev: &Evidence) -> Vec<Finding> {
     policies(&mut cx);
     owners(&mut cx);
     nonconformities(&mut cx);
+    ai_act(&mut cx);
+    impact_assessments(&mut cx);
+    risks(&mut cx);
     let mut findings = cx.out;
     apply_levels(&mut findings, &project.config);
     apply_waivers(
@@ -616,6 +752,337 @@ fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
                 Some(control),
                 None,
                 a.src.loc_of(&["evidence", &i.to_string()]),
+            );
+        }
+    }
+}
+
+/// EU AI Act: prohibited practices, declared tiers, and what a high-risk
+/// system needs before it can be used.
+fn ai_act(cx: &mut Ctx) {
+    let inv = cx.inv;
+    for s in inv
+        .systems
+        .iter()
+        .filter(|s| s.lifecycle != Lifecycle::Retired)
+    {
+        let c = crate::classify::classify(s, &cx.catalog.ai_act, cx.as_of);
+        let Some(act) = &s.eu_ai_act else {
+            cx.push(
+                "eu-ai-act/not-assessed",
+                format!(
+                    "system `{}` ({}) has no `eu_ai_act` assessment",
+                    s.id, s.name
+                ),
+                None,
+                Some(&s.id),
+                s.src.loc(),
+            );
+            continue;
+        };
+        if c.tier == Tier::Prohibited {
+            cx.push(
+                "eu-ai-act/prohibited",
+                format!(
+                    "system `{}` is a prohibited practice under {}",
+                    s.id,
+                    c.basis.join(", ")
+                ),
+                None,
+                Some(&s.id),
+                s.src.loc_of(&["eu_ai_act", "prohibited"]),
+            );
+        }
+        if let Some(declared) = act.declared_tier
+            && declared != c.tier
+        {
+            let basis = if c.basis.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", c.basis.join(", "))
+            };
+            cx.push(
+                "eu-ai-act/tier-mismatch",
+                format!(
+                    "system `{}` is declared `{declared}` but its facts make it `{}`{basis}",
+                    s.id, c.tier
+                ),
+                None,
+                Some(&s.id),
+                s.src.loc_of(&["eu_ai_act", "declared_tier"]),
+            );
+        }
+        if c.tier != Tier::High {
+            continue;
+        }
+        let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
+        if blank(&s.human_oversight) {
+            cx.push(
+                "high-risk/no-human-oversight",
+                format!(
+                    "high-risk system `{}` does not describe `human_oversight`",
+                    s.id
+                ),
+                Some("A.9.2"),
+                Some(&s.id),
+                s.src.loc(),
+            );
+        }
+        if blank(&s.logging) {
+            cx.push(
+                "high-risk/no-logging",
+                format!("high-risk system `{}` does not describe `logging`", s.id),
+                Some("A.6.2.8"),
+                Some(&s.id),
+                s.src.loc(),
+            );
+        }
+        if !inv
+            .impact_assessments
+            .iter()
+            .any(|ia| ia.system.key() == s.id.key())
+        {
+            cx.push(
+                "high-risk/no-impact-assessment",
+                format!("high-risk system `{}` has no impact assessment", s.id),
+                Some("A.5.3"),
+                Some(&s.id),
+                s.src.loc(),
+            );
+        }
+        if s.data.is_empty() {
+            cx.push(
+                "high-risk/no-data-provenance",
+                format!(
+                    "high-risk system `{}` lists no data sets, so no provenance is recorded",
+                    s.id
+                ),
+                Some("A.7.5"),
+                Some(&s.id),
+                s.src.loc(),
+            );
+        }
+        for (i, d) in s.data.iter().enumerate() {
+            if d.provenance.is_none() {
+                cx.push(
+                    "high-risk/no-data-provenance",
+                    format!(
+                        "data set `{}` of high-risk system `{}` has no `provenance`",
+                        d.id, s.id
+                    ),
+                    Some("A.7.5"),
+                    Some(&s.id),
+                    s.src.loc_of(&["data", &i.to_string()]),
+                );
+            }
+        }
+    }
+    for s in inv
+        .systems
+        .iter()
+        .filter(|s| s.lifecycle != Lifecycle::Retired)
+    {
+        if let Some(sup) = &s.supplier
+            && let Some(supplier) = inv.suppliers.iter().find(|x| x.id.key() == sup.key())
+            && supplier.due_diligence.is_none()
+        {
+            cx.push(
+                "supplier/no-due-diligence",
+                format!(
+                    "system `{}` is bought in from `{}`, which has no recorded due diligence",
+                    s.id, supplier.id
+                ),
+                Some("A.10.3"),
+                Some(&s.id),
+                supplier.src.loc(),
+            );
+        }
+    }
+}
+
+/// Every in-scope system that is not retired needs a current, approved,
+/// complete impact assessment.
+fn impact_assessments(cx: &mut Ctx) {
+    let inv = cx.inv;
+    for s in inv
+        .systems
+        .iter()
+        .filter(|s| s.lifecycle != Lifecycle::Retired)
+    {
+        let c = crate::classify::classify(s, &cx.catalog.ai_act, cx.as_of);
+        if c.tier == Tier::OutOfScope {
+            continue;
+        }
+        let latest = inv
+            .impact_assessments
+            .iter()
+            .filter(|ia| ia.system.key() == s.id.key())
+            .max_by_key(|ia| ia.date);
+        let Some(ia) = latest else {
+            if c.tier != Tier::High {
+                cx.push(
+                    "impact/missing",
+                    format!("system `{}` ({}) has no impact assessment", s.id, s.name),
+                    Some("A.5.3"),
+                    Some(&s.id),
+                    s.src.loc(),
+                );
+            }
+            continue;
+        };
+        let due = ia
+            .next_review
+            .unwrap_or_else(|| Duration::months(12).after(ia.date));
+        if due < cx.as_of {
+            cx.push(
+                "impact/stale",
+                format!(
+                    "impact assessment `{}` of system `{}` was due for review on {due}",
+                    ia.id, s.id
+                ),
+                Some("A.5.3"),
+                Some(&s.id),
+                ia.src.loc_of(&[if ia.next_review.is_some() {
+                    "next_review"
+                } else {
+                    "date"
+                }]),
+            );
+        }
+        if let Some(changed) = s.changed
+            && changed > ia.date
+        {
+            cx.push(
+                "impact/outdated",
+                format!("impact assessment `{}` ({}) predates the last change to system `{}` ({changed})", ia.id, ia.date, s.id),
+                Some("A.5.3"),
+                Some(&s.id),
+                ia.src.loc_of(&["date"]),
+            );
+        }
+        if ia.approved_by.is_none() {
+            cx.push(
+                "impact/unapproved",
+                format!(
+                    "impact assessment `{}` of system `{}` has no `approved_by`",
+                    ia.id, s.id
+                ),
+                Some("A.5.3"),
+                Some(&s.id),
+                ia.src.loc(),
+            );
+        }
+        let has = |on: &[ImpactOn]| ia.impacts.iter().any(|i| on.contains(&i.on));
+        if !has(&[ImpactOn::Individuals, ImpactOn::Groups]) {
+            cx.push(
+                "impact/perspective-missing",
+                format!("impact assessment `{}` of system `{}` assesses no impact on individuals or groups", ia.id, s.id),
+                Some("A.5.4"),
+                Some(&s.id),
+                ia.src.loc_of(&["impacts"]),
+            );
+        }
+        if !has(&[ImpactOn::Society]) {
+            cx.push(
+                "impact/perspective-missing",
+                format!(
+                    "impact assessment `{}` of system `{}` assesses no impact on society",
+                    ia.id, s.id
+                ),
+                Some("A.5.5"),
+                Some(&s.id),
+                ia.src.loc_of(&["impacts"]),
+            );
+        }
+        for (i, imp) in ia.impacts.iter().enumerate() {
+            if imp.severity.0 >= 4 && imp.mitigations.iter().all(|m| m.trim().is_empty()) {
+                let control = if imp.on == ImpactOn::Society {
+                    "A.5.5"
+                } else {
+                    "A.5.4"
+                };
+                cx.push(
+                    "impact/unmitigated",
+                    format!(
+                        "impact `{}` on {} (severity {}) in `{}` has no mitigation",
+                        imp.dimension, imp.on, imp.severity.0, ia.id
+                    ),
+                    Some(control),
+                    Some(&s.id),
+                    ia.src.loc_of(&["impacts", &i.to_string()]),
+                );
+            }
+        }
+    }
+}
+
+/// Risk treatment against the organisation's appetite and its SoA.
+fn risks(cx: &mut Ctx) {
+    let inv = cx.inv;
+    let appetite = u32::from(inv.risk_appetite());
+    for r in &inv.risks {
+        let score = u32::from(r.likelihood.0) * u32::from(r.impact.0);
+        let system = r.systems.first();
+        if score > appetite {
+            match r.treatment {
+                None => cx.push(
+                    "risk/untreated",
+                    format!("risk `{}` scores {score} (appetite {appetite}) and has no treatment", r.id),
+                    Some("6.1.3"),
+                    system,
+                    r.src.loc(),
+                ),
+                Some(Treatment::Accept) if r.accepted_by.is_none() => cx.push(
+                    "risk/acceptance-unapproved",
+                    format!("risk `{}` scores {score} (appetite {appetite}) and is accepted without `accepted_by`", r.id),
+                    Some("6.1.3"),
+                    system,
+                    r.src.loc_of(&["treatment"]),
+                ),
+                _ => {}
+            }
+        }
+        if let Some(res) = &r.residual {
+            let rs = u32::from(res.likelihood.0) * u32::from(res.impact.0);
+            let accepted = r.treatment == Some(Treatment::Accept) && r.accepted_by.is_some();
+            if rs > appetite && !accepted {
+                cx.push(
+                    "risk/residual-above-appetite",
+                    format!("risk `{}` keeps a residual score of {rs} after treatment (appetite {appetite})", r.id),
+                    Some("6.1.3"),
+                    system,
+                    r.src.loc_of(&["residual"]),
+                );
+            }
+        }
+        for (i, c) in r.controls.iter().enumerate() {
+            let id = cx
+                .catalog
+                .get(&c.0)
+                .map_or_else(|| c.0.clone(), |k| k.id.clone());
+            if inv
+                .controls
+                .get(&id)
+                .is_some_and(|p| p.statement.applicable == Some(false))
+            {
+                cx.push(
+                    "risk/excluded-control",
+                    format!("risk `{}` is treated with `{id}`, which the organisation excluded as not applicable", r.id),
+                    Some(&id),
+                    None,
+                    r.src.loc_of(&["controls", &i.to_string()]),
+                );
+            }
+        }
+        if let Some(review) = r.review_by
+            && review < cx.as_of
+        {
+            cx.push(
+                "risk/review-overdue",
+                format!("risk `{}` was due for review by {review}", r.id),
+                Some("8.2"),
+                system,
+                r.src.loc_of(&["review_by"]),
             );
         }
     }
