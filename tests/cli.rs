@@ -328,7 +328,7 @@ fn rules_levels_and_off_apply() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("aims.yaml"),
-        "version: 1\norganization: {name: X}\nsystems:\n  - {id: s1, name: S1, lifecycle: operation, role: deployer}\n",
+        "version: 1\norganization: {name: X}\nsystems:\n  - {id: s1, name: S1, lifecycle: operation, role: deployer, eu_ai_act: {in_scope: false}}\n",
     )
     .unwrap();
     let out = run_in(dir.path(), &["check", "--format", "json"]);
@@ -363,7 +363,7 @@ fn waivers_silence_until_they_expire_and_unused_ones_are_reported() {
     let dir = tempfile::tempdir().unwrap();
     let inv = |expires: &str, system: &str| {
         format!(
-            "version: 1\norganization: {{name: X}}\nsystems:\n  - {{id: s1, name: S1, lifecycle: operation, role: deployer}}\nwaivers:\n  - {{id: w1, rule: system/owner-missing, system: {system}, reason: Owner being hired, expires: {expires}}}\n"
+            "version: 1\norganization: {{name: X}}\nsystems:\n  - {{id: s1, name: S1, lifecycle: operation, role: deployer, eu_ai_act: {{in_scope: false}}}}\nwaivers:\n  - {{id: w1, rule: system/owner-missing, system: {system}, reason: Owner being hired, expires: {expires}}}\n"
         )
     };
     std::fs::write(dir.path().join("aims.yaml"), inv("2027-01-01", "s1")).unwrap();
