@@ -401,9 +401,9 @@ fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
         ));
         for c in behind.iter().take(8) {
             out.push_str(&format!(
-                "  {:<8} {:<11} {}\n",
+                "  {:<8} {} {}\n",
                 c.id,
-                paint(c.overall.as_str(), "\x1b[33m", color),
+                paint(&format!("{:<11}", c.overall.as_str()), "\x1b[33m", color),
                 truncate(&c.title, 70)
             ));
         }
