@@ -331,19 +331,7 @@ const LEVEL_COLUMNS: [(&str, &str); 6] = [
 
 fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
     let mut out = String::new();
-    let title = project
-        .config
-        .report
-        .title
-        .clone()
-        .or_else(|| {
-            project
-                .inventory
-                .organization
-                .as_ref()
-                .map(|o| o.name.clone())
-        })
-        .unwrap_or_default();
+    let title = project.title();
     let scope = g
         .system
         .as_ref()
@@ -440,19 +428,7 @@ fn md_escape(s: &str) -> String {
 }
 
 fn gap_markdown(project: &Project, g: &assess::Gap, regressions: &[assess::Regression]) -> String {
-    let title = project
-        .config
-        .report
-        .title
-        .clone()
-        .or_else(|| {
-            project
-                .inventory
-                .organization
-                .as_ref()
-                .map(|o| o.name.clone())
-        })
-        .unwrap_or_default();
+    let title = project.title();
     let mut o = format!(
         "# {} — ISO/IEC 42001 gap analysis\n\nAs of {}. Score **{:.1}/100**",
         md_escape(&title),

@@ -405,6 +405,26 @@ fn statement_checks(
     }
 }
 
+/// The statements of systems still in use, with the canonical control id
+/// (`a.6.2.8` written by a user is `A.6.2.8`) and the key as written.
+fn system_statements<'a>(
+    inv: &'a Inventory,
+    catalog: &Catalog,
+) -> Vec<(&'a System, String, &'a str, &'a Statement)> {
+    inv.systems
+        .iter()
+        .filter(|s| s.lifecycle != Lifecycle::Retired)
+        .flat_map(|s| {
+            s.controls.iter().map(move |(key, st)| {
+                let id = catalog
+                    .get(key)
+                    .map_or_else(|| key.clone(), |c| c.id.clone());
+                (s, id, key.as_str(), st)
+            })
+        })
+        .collect()
+}
+
 fn statements(cx: &mut Ctx) {
     let inv = cx.inv;
     for (id, placed) in &inv.controls {
@@ -417,24 +437,14 @@ fn statements(cx: &mut Ctx) {
             }
         });
     }
-    for s in &inv.systems {
-        if s.lifecycle == Lifecycle::Retired {
-            continue;
-        }
-        for (key, st) in &s.controls {
-            let id = cx
-                .catalog
-                .get(key)
-                .map(|c| c.id.clone())
-                .unwrap_or_else(|| key.clone());
-            statement_checks(cx, &id, st, Some(&s.id), |f| {
-                if f.is_empty() {
-                    s.src.loc_of(&["controls", key])
-                } else {
-                    s.src.loc_of(&["controls", key, f])
-                }
-            });
-        }
+    for (s, id, key, st) in system_statements(inv, cx.catalog) {
+        statement_checks(cx, &id, st, Some(&s.id), |f| {
+            if f.is_empty() {
+                s.src.loc_of(&["controls", key])
+            } else {
+                s.src.loc_of(&["controls", key, f])
+            }
+        });
     }
 }
 
@@ -627,17 +637,8 @@ fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
     for (id, placed) in &inv.controls {
         judge(cx, id, &placed.statement, None, &placed.src, &[]);
     }
-    for s in &inv.systems {
-        if s.lifecycle == Lifecycle::Retired {
-            continue;
-        }
-        for (key, st) in &s.controls {
-            let id = cx
-                .catalog
-                .get(key)
-                .map_or_else(|| key.clone(), |c| c.id.clone());
-            judge(cx, &id, st, Some(&s.id), &s.src, &["controls", key]);
-        }
+    for (s, id, key, st) in system_statements(inv, cx.catalog) {
+        judge(cx, &id, st, Some(&s.id), &s.src, &["controls", key]);
     }
 
     // Documents cited outside statements: each must exist under the root.

@@ -33,6 +33,18 @@ pub struct Project {
     pub base: PathBuf,
 }
 
+impl Project {
+    /// The name reports use: `[report] title`, else the organisation's name.
+    pub fn title(&self) -> String {
+        self.config
+            .report
+            .title
+            .clone()
+            .or_else(|| self.inventory.organization.as_ref().map(|o| o.name.clone()))
+            .unwrap_or_default()
+    }
+}
+
 /// A load that could not complete: the diagnostics say why (exit 2).
 #[derive(Debug)]
 pub struct LoadFailure {
