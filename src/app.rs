@@ -55,6 +55,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Gap(a) => gap(a, term),
         Command::Classify(a) => classify_cmd(a),
         Command::Risks(a) => risks_cmd(a),
+        Command::Readiness(a) => readiness_cmd(a),
+        Command::Plan(a) => plan_cmd(a),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a, term),
@@ -776,6 +778,42 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
                 )
             )
         }
+    };
+    emit(&text, &a.common.out)?;
+    Ok(EXIT_OK)
+}
+
+// ---------------------------------------------------------------------------
+// aims readiness, aims plan
+
+fn readiness_cmd(a: ReadinessArgs) -> Result<u8, Failure> {
+    let as_of = output::as_of(a.common.as_of.as_deref())?;
+    let project = load(
+        a.common.path.as_deref(),
+        (a.format == GapFormat::Json).then_some("readiness"),
+    )?;
+    let gap = assess::gap(&project, as_of);
+    let r = crate::readiness::readiness(&project, &gap, as_of);
+    let text = match a.format {
+        GapFormat::Json => envelope("readiness", &r)?,
+        GapFormat::Table => crate::readiness::readiness_table(&r),
+        GapFormat::Markdown => crate::readiness::readiness_markdown(&r),
+    };
+    emit(&text, &a.common.out)?;
+    Ok(EXIT_OK)
+}
+
+fn plan_cmd(a: PlanArgs) -> Result<u8, Failure> {
+    let as_of = output::as_of(a.common.as_of.as_deref())?;
+    let project = load(
+        a.common.path.as_deref(),
+        (a.format == PlanFormat::Json).then_some("plan"),
+    )?;
+    let gap = assess::gap(&project, as_of);
+    let p = crate::readiness::plan(&project, &gap, as_of);
+    let text = match a.format {
+        PlanFormat::Json => envelope("plan", &p)?,
+        PlanFormat::Markdown => crate::readiness::plan_markdown(&p),
     };
     emit(&text, &a.common.out)?;
     Ok(EXIT_OK)

@@ -41,6 +41,10 @@ pub enum Command {
     Classify(ClassifyArgs),
     /// The risk register, with 5x5 heat maps of inherent and residual risk.
     Risks(RisksArgs),
+    /// How far the AIMS is from a Stage 1 and Stage 2 certification audit, and the audit schedule.
+    Readiness(ReadinessArgs),
+    /// A phased roadmap from today's gaps to certification, with owners and effort.
+    Plan(PlanArgs),
     /// Show the catalogue: every clause and Annex A control, or one in full.
     Controls(ControlsArgs),
     /// List the rules, or explain one and how to fix its findings.
@@ -130,6 +134,28 @@ pub struct RisksArgs {
     pub common: Common,
     #[arg(long, value_enum, default_value_t = ListFormat::Table)]
     pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ReadinessArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = GapFormat::Table)]
+    pub format: GapFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    pub format: PlanFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum PlanFormat {
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]

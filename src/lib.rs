@@ -14,5 +14,6 @@ pub mod diag;
 pub mod evidence;
 pub mod inventory;
 pub mod output;
+pub mod readiness;
 pub mod rules;
 pub mod yaml;

@@ -208,6 +208,13 @@ pub const RULES: &[Rule] = &[
         fix: "Record `due_diligence: {date, evidence}` on the supplier.",
     },
     Rule {
+        id: "audit/review-inputs-missing",
+        severity: Severity::Warning,
+        summary: "A management review records no inputs",
+        explain: "Clause 9.3.2 lists what a management review must consider (status of previous actions, changes in issues, AIMS performance, nonconformities, audit results, risks and opportunities…). A review that records none cannot show it considered them.",
+        fix: "List what the review considered under `inputs:`, and cite its minutes under `evidence:`.",
+    },
+    Rule {
         id: "statement/owner-missing",
         severity: Severity::Warning,
         summary: "A control statement has no owner",
@@ -343,6 +350,7 @@ pub fn run_with(project: &Project, as_of: Date, ev: &Evidence) -> Vec<Finding> {
     policies(&mut cx);
     owners(&mut cx);
     nonconformities(&mut cx);
+    management_reviews(&mut cx);
     ai_act(&mut cx);
     impact_assessments(&mut cx);
     risks(&mut cx);
@@ -753,6 +761,28 @@ fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
                 Some(control),
                 None,
                 a.src.loc_of(&["evidence", &i.to_string()]),
+            );
+        }
+    }
+}
+
+fn management_reviews(cx: &mut Ctx) {
+    let inv = cx.inv;
+    for a in inv
+        .audits
+        .iter()
+        .filter(|a| a.kind == AuditKind::ManagementReview)
+    {
+        if a.inputs.iter().all(|i| i.trim().is_empty()) {
+            cx.push(
+                "audit/review-inputs-missing",
+                format!(
+                    "management review `{}` ({}) records no `inputs`",
+                    a.id, a.date
+                ),
+                Some("9.3"),
+                None,
+                a.src.loc(),
             );
         }
     }

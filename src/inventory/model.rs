@@ -969,6 +969,10 @@ pub struct Audit {
     /// Nonconformity ids raised.
     #[serde(default)]
     pub findings: Vec<Id>,
+    /// For a management review: the inputs it considered (clause 9.3.2),
+    /// e.g. "status of actions from previous reviews", "AI objectives".
+    #[serde(default)]
+    pub inputs: Vec<String>,
     #[serde(skip)]
     pub src: Src,
 }
