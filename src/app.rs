@@ -61,6 +61,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a, term),
         Command::Schema(a) => schema(a),
+        Command::Completions(a) => completions(a),
+        Command::Man(a) => man(a),
     };
     match result {
         Ok(code) => code,
@@ -77,7 +79,8 @@ pub fn run(cli: Cli) -> u8 {
 
 enum Failure {
     Run(RunError),
-    /// A load failure; `Some(command)` prints it as a JSON envelope too.
+    /// A load failure; `Some(command)` prints it as a JSON envelope too
+    /// (or as SARIF when the command is `sarif`).
     Load(LoadFailure, Option<&'static str>),
 }
 
@@ -96,7 +99,9 @@ fn paint(s: &str, code: &str, on: bool) -> String {
 }
 
 fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
-    if let Some(cmd) = json_cmd
+    if json_cmd == Some("sarif") {
+        print!("{}", crate::ci::sarif_load_errors(&f.diagnostics));
+    } else if let Some(cmd) = json_cmd
         && let Ok(s) = envelope(cmd, json!({"errors": f.diagnostics}))
     {
         print!("{s}");
@@ -151,13 +156,18 @@ fn counts(findings: &[Finding]) -> Counts {
 
 fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
-    let json_cmd = (a.format == CheckFormat::Json).then_some("check");
+    let json_cmd = match a.format {
+        CheckFormat::Json => Some("check"),
+        CheckFormat::Sarif => Some("sarif"),
+        CheckFormat::Human => None,
+    };
     let project = load(a.common.path.as_deref(), json_cmd)?;
     let findings = rules::run(&project, as_of);
     let deny = project.config.gate.deny.as_deref();
     let failed = findings.iter().any(|f| rules::denied(f, deny));
     let c = counts(&findings);
     match a.format {
+        CheckFormat::Sarif => emit(&crate::ci::sarif(&findings), &a.common.out)?,
         CheckFormat::Json => {
             let data = json!({
                 "as_of": as_of,
@@ -231,7 +241,11 @@ fn plural(n: usize) -> &'static str {
 
 fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
-    let json_cmd = (a.format == GapFormat::Json).then_some("gap");
+    let json_cmd = match a.format {
+        GapFormat::Json => Some("gap"),
+        GapFormat::Sarif => Some("sarif"),
+        _ => None,
+    };
     let fail_under = a.fail_under;
     if let Some(f) = fail_under
         && !(0.0..=100.0).contains(&f)
@@ -291,6 +305,16 @@ fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
             envelope("gap", data)?
         }
         GapFormat::Markdown => gap_markdown(&project, &result, &regressions),
+        GapFormat::Sarif => crate::ci::sarif(&result.findings),
+        GapFormat::Junit => {
+            let groups: Vec<(String, String)> = project
+                .catalog
+                .groups
+                .iter()
+                .map(|g| (g.id.clone(), g.title.clone()))
+                .collect();
+            crate::ci::junit(&result, threshold, &denied, &groups)
+        }
         GapFormat::Table => gap_table(
             &project,
             &result,
@@ -790,14 +814,14 @@ fn readiness_cmd(a: ReadinessArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
     let project = load(
         a.common.path.as_deref(),
-        (a.format == GapFormat::Json).then_some("readiness"),
+        (a.format == TableFormat::Json).then_some("readiness"),
     )?;
     let gap = assess::gap(&project, as_of);
     let r = crate::readiness::readiness(&project, &gap, as_of);
     let text = match a.format {
-        GapFormat::Json => envelope("readiness", &r)?,
-        GapFormat::Table => crate::readiness::readiness_table(&r),
-        GapFormat::Markdown => crate::readiness::readiness_markdown(&r),
+        TableFormat::Json => envelope("readiness", &r)?,
+        TableFormat::Table => crate::readiness::readiness_table(&r),
+        TableFormat::Markdown => crate::readiness::readiness_markdown(&r),
     };
     emit(&text, &a.common.out)?;
     Ok(EXIT_OK)
@@ -1096,6 +1120,27 @@ fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
         );
         println!("Next: describe your AI systems in aims.yaml, then run `aims check`.");
     }
+    Ok(EXIT_OK)
+}
+
+// ---------------------------------------------------------------------------
+// aims completions, aims man
+
+fn completions(a: CompletionsArgs) -> Result<u8, Failure> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_complete::generate(a.shell, &mut Cli::command(), "aims", &mut buf);
+    emit(&String::from_utf8_lossy(&buf), &a.out)?;
+    Ok(EXIT_OK)
+}
+
+fn man(a: SchemaArgs) -> Result<u8, Failure> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(|e| RunError::Io(format!("cannot render the man page: {e}")))?;
+    emit(&String::from_utf8_lossy(&buf), &a.out)?;
     Ok(EXIT_OK)
 }
 

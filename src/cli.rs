@@ -53,6 +53,18 @@ pub enum Command {
     Init(InitArgs),
     /// Print the JSON Schema (draft 2020-12) of the inventory format.
     Schema(SchemaArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 /// Options shared by commands that read an inventory.
@@ -91,6 +103,8 @@ pub struct CheckArgs {
 pub enum CheckFormat {
     Human,
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +126,17 @@ pub struct GapArgs {
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum GapFormat {
+    Table,
+    Json,
+    Markdown,
+    /// SARIF 2.1.0 of the findings, for GitHub code scanning.
+    Sarif,
+    /// JUnit XML: a suite per clause group and Annex A objective, a case per control.
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TableFormat {
     Table,
     Json,
     Markdown,
@@ -140,8 +165,8 @@ pub struct RisksArgs {
 pub struct ReadinessArgs {
     #[command(flatten)]
     pub common: Common,
-    #[arg(long, value_enum, default_value_t = GapFormat::Table)]
-    pub format: GapFormat,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]

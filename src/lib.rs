@@ -7,6 +7,7 @@
 pub mod app;
 pub mod assess;
 pub mod catalog;
+pub mod ci;
 pub mod classify;
 pub mod cli;
 pub mod config;
