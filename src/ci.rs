@@ -52,18 +52,19 @@ fn descriptor(
     })
 }
 
+/// One result to report, from a finding or a load error.
+struct Item<'a> {
+    rule: String,
+    severity: Severity,
+    message: String,
+    location: Option<&'a crate::diag::Location>,
+    control: Option<&'a str>,
+    system: Option<&'a str>,
+    waived_by: Option<&'a str>,
+}
+
 /// One SARIF run from findings (check/gap) or load errors (exit 2).
-fn sarif_run(
-    results_in: Vec<(
-        String,
-        Severity,
-        String,
-        Option<&crate::diag::Location>,
-        Option<&str>,
-        Option<&str>,
-        Option<&str>,
-    )>,
-) -> Value {
+fn sarif_run(results_in: Vec<Item>) -> Value {
     // Rule descriptors: every registered rule, then any load/* code seen.
     let mut rules_out: Vec<Value> = rules::RULES
         .iter()
@@ -74,7 +75,8 @@ fn sarif_run(
         .enumerate()
         .map(|(i, r)| (r.id.to_string(), i))
         .collect();
-    for (id, ..) in &results_in {
+    for item in &results_in {
+        let id = &item.rule;
         if !index.contains_key(id) {
             index.insert(id.clone(), rules_out.len());
             rules_out.push(descriptor(
@@ -89,7 +91,16 @@ fn sarif_run(
     }
     let results: Vec<Value> = results_in
         .into_iter()
-        .map(|(rule, sev, message, loc, control, system, waived)| {
+        .map(|item| {
+            let Item {
+                rule,
+                severity: sev,
+                message,
+                location: loc,
+                control,
+                system,
+                waived_by: waived,
+            } = item;
             let mut r = json!({
                 "ruleId": rule,
                 "ruleIndex": index[&rule],
@@ -148,16 +159,14 @@ pub fn sarif(findings: &[Finding]) -> String {
     document(sarif_run(
         findings
             .iter()
-            .map(|f| {
-                (
-                    f.rule.to_string(),
-                    f.severity,
-                    f.message.clone(),
-                    f.location.as_ref(),
-                    f.control.as_deref(),
-                    f.system.as_deref(),
-                    f.waived_by.as_deref(),
-                )
+            .map(|f| Item {
+                rule: f.rule.to_string(),
+                severity: f.severity,
+                message: f.message.clone(),
+                location: f.location.as_ref(),
+                control: f.control.as_deref(),
+                system: f.system.as_deref(),
+                waived_by: f.waived_by.as_deref(),
             })
             .collect(),
     ))
@@ -174,15 +183,15 @@ pub fn sarif_load_errors(diags: &[Diagnostic]) -> String {
                     Some(h) => format!("{} ({h})", d.message),
                     None => d.message.clone(),
                 };
-                (
-                    d.code.clone(),
-                    d.severity,
-                    msg,
-                    d.location.as_ref(),
-                    None,
-                    None,
-                    None,
-                )
+                Item {
+                    rule: d.code.clone(),
+                    severity: d.severity,
+                    message: msg,
+                    location: d.location.as_ref(),
+                    control: None,
+                    system: None,
+                    waived_by: None,
+                }
             })
             .collect(),
     ))
