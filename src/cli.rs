@@ -37,6 +37,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Gap analysis: the level of every clause and Annex A control, a score, and the CI gate.
     Gap(GapArgs),
+    /// The AIMS report for auditors and management: HTML (one self-contained file) or Markdown.
+    Report(ReportArgs),
+    /// The Statement of Applicability (clause 6.1.3 d), for the organisation or one AI system.
+    Soa(SoaArgs),
     /// EU AI Act risk tier of every AI system, with its legal basis and dated obligations.
     Classify(ClassifyArgs),
     /// The risk register, with 5x5 heat maps of inherent and residual risk.
@@ -140,6 +144,48 @@ pub enum TableFormat {
     Table,
     Json,
     Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = DocFormat::Html)]
+    pub format: DocFormat,
+    /// A saved `aims gap --format json`: the summary says what changed since.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// A folder of templates that replace the embedded ones, file by file
+    /// (report.html, report.md, soa.html, soa.md).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum DocFormat {
+    Html,
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct SoaArgs {
+    #[command(flatten)]
+    pub common: Common,
+    #[arg(long, value_enum, default_value_t = SoaFormat::Markdown)]
+    pub format: SoaFormat,
+    /// The SoA of one AI system: applicability follows its role and life cycle.
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum SoaFormat {
+    Markdown,
+    Html,
+    Csv,
+    Json,
 }
 
 #[derive(Debug, Args)]

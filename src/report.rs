@@ -1,0 +1,749 @@
+//! Reports and the Statement of Applicability, rendered through Tera.
+//!
+//! Everything a template needs is computed here (levels, dates as text,
+//! chart geometry), so templates only lay it out and a user overriding one
+//! with `--templates DIR` cannot get a judgement wrong. HTML templates are
+//! autoescaped; Markdown goes through the `md` filter.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use crate::assess::{Gap, Level, Regression};
+use crate::catalog::{Control, Kind};
+use crate::classify::{Classification, classify};
+use crate::evidence::{Evidence, Freshness, judge_statement};
+use crate::inventory::Project;
+use crate::inventory::model::*;
+use crate::output::RunError;
+
+/// The embedded templates, by name. `--templates DIR` overrides any of them file by file.
+pub const TEMPLATES: &[(&str, &str)] = &[
+    ("report.html", include_str!("../templates/report.html")),
+    ("report.md", include_str!("../templates/report.md")),
+    ("soa.html", include_str!("../templates/soa.html")),
+    ("soa.md", include_str!("../templates/soa.md")),
+];
+
+/// Markdown-escape user text so that it cannot open links, tags, tables or emphasis.
+pub fn md_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Tera instance: embedded templates, then the user's overrides.
+pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
+    let mut t = tera::Tera::new();
+    t.register_filter("md", |v: &str, _: tera::Kwargs, _: &tera::State| {
+        md_escape(v)
+    });
+    // An empty value shown as a dash in tables.
+    t.register_filter("dash", |v: &str, _: tera::Kwargs, _: &tera::State| {
+        if v.trim().is_empty() {
+            "—".to_string()
+        } else {
+            v.to_string()
+        }
+    });
+    for (name, text) in TEMPLATES {
+        let text = match dir.map(|d| d.join(name)) {
+            Some(p) if p.is_file() => std::fs::read_to_string(&p).map_err(|e| {
+                RunError::Usage(format!("cannot read template `{}`: {e}", p.display()))
+            })?,
+            _ => (*text).to_string(),
+        };
+        t.add_raw_template(name, &text).map_err(|e| {
+            RunError::Usage(format!(
+                "template `{name}` does not parse: {}",
+                tera_error(&e)
+            ))
+        })?;
+    }
+    if let Some(d) = dir
+        && !d.is_dir()
+    {
+        return Err(RunError::Usage(format!(
+            "--templates `{}` is not a folder",
+            d.display()
+        )));
+    }
+    Ok(t)
+}
+
+fn tera_error(e: &tera::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = std::error::Error::source(e);
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+/// Templates see no nulls: an absent value is empty text, which is false in
+/// `{% if %}` and shows as a dash through the `dash` filter.
+fn no_nulls(v: &mut Value) {
+    match v {
+        Value::Null => *v = Value::String(String::new()),
+        Value::Array(a) => a.iter_mut().for_each(no_nulls),
+        Value::Object(o) => o.values_mut().for_each(no_nulls),
+        _ => {}
+    }
+}
+
+pub fn render(t: &tera::Tera, name: &str, view: &impl Serialize) -> Result<String, RunError> {
+    let mut value =
+        serde_json::to_value(view).map_err(|e| RunError::Io(format!("report data: {e}")))?;
+    no_nulls(&mut value);
+    let ctx = tera::Context::from_serialize(&value)
+        .map_err(|e| RunError::Io(format!("report data: {}", tera_error(&e))))?;
+    t.render(name, &ctx)
+        .map_err(|e| RunError::Usage(format!("template `{name}` failed: {}", tera_error(&e))))
+}
+
+// ---------------------------------------------------------------------------
+// The view model.
+
+fn css(level: Level) -> &'static str {
+    match level {
+        Level::NotApplicable => "na",
+        Level::Missing => "missing",
+        Level::Partial => "partial",
+        Level::Implemented => "implemented",
+        Level::Evidenced => "evidenced",
+        Level::Effective => "effective",
+    }
+}
+
+fn level_view(level: Level) -> Value {
+    json!({"level": level.as_str(), "css": css(level)})
+}
+
+/// Link to a file under the evidence root, relative to where the report is written.
+struct Linker {
+    root: PathBuf,
+    out_dir: PathBuf,
+}
+
+impl Linker {
+    fn href(&self, rel: &str) -> String {
+        let target = self.root.join(rel);
+        let path = pathdiff::diff_paths(&target, &self.out_dir).unwrap_or(target);
+        path.to_string_lossy()
+            .replace('\\', "/")
+            .split('/')
+            .map(percent)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+}
+
+fn percent(seg: &str) -> String {
+    let mut out = String::new();
+    for b in seg.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Context shared by the report and the SoA.
+pub struct Inputs<'a> {
+    pub project: &'a Project,
+    pub gap: &'a Gap,
+    pub as_of: Date,
+    pub generated_at: String,
+    /// Folder the output goes to (for relative evidence links).
+    pub out_dir: PathBuf,
+    pub regressions: Option<&'a [Regression]>,
+    pub crosswalks: Vec<Value>,
+}
+
+fn header(i: &Inputs) -> Value {
+    let p = i.project;
+    let org = p.inventory.organization.as_ref();
+    json!({
+        "title": p.title(),
+        "organization": org.map(|o| o.name.clone()).unwrap_or_default(),
+        "scope": org.and_then(|o| o.scope.clone()).unwrap_or_default(),
+        "as_of": i.as_of.to_string(),
+        "generated_at": i.generated_at,
+        "tool": format!("aims {}", env!("CARGO_PKG_VERSION")),
+        "standard": p.catalog.standard,
+        "catalog_version": p.catalog.version,
+        "system": i.gap.system,
+    })
+}
+
+/// Evidence of a statement as shown in tables: path, link, state.
+fn evidence_rows(
+    ev: &Evidence,
+    link: &Linker,
+    st: &Statement,
+    control: &Control,
+    i: &Inputs,
+) -> Vec<Value> {
+    judge_statement(
+        ev,
+        st,
+        control,
+        &i.project.inventory,
+        &i.project.config,
+        i.as_of,
+    )
+    .into_iter()
+    .map(|j| {
+        let (state, note) = match (&j.problem, &j.freshness) {
+            (Some(p), _) => ("problem", p.describe(&j.cited)),
+            (None, Freshness::Stale { reviewed, .. }) => ("stale", format!("reviewed {reviewed}")),
+            (None, Freshness::Unreviewed) => ("unreviewed", "no review date".to_string()),
+            (None, Freshness::Fresh { reviewed, .. }) => {
+                ("current", format!("reviewed {reviewed}"))
+            }
+        };
+        // Only files that resolved inside the root get a link; nothing else is ever pointed at.
+        let files: Vec<Value> = j
+            .files
+            .iter()
+            .map(|f| json!({"path": f, "href": link.href(f)}))
+            .collect();
+        json!({"cited": j.cited, "state": state, "note": note, "files": files})
+    })
+    .collect()
+}
+
+fn classification_view(s: &System, c: &Classification) -> Value {
+    let obligations: Vec<Value> = c
+        .obligations
+        .iter()
+        .map(|o| {
+            json!({
+                "article": o.article, "title": o.title, "role": o.role,
+                "date": o.applies_from.to_string(), "in_force": o.in_force,
+                "original": o.original_date.map(|d| d.to_string()),
+            })
+        })
+        .collect();
+    json!({
+        "id": s.id.0, "name": s.name, "role": s.role.as_str(), "lifecycle": s.lifecycle.as_str(),
+        "owner": s.owner.as_ref().map(|o| o.0.clone()),
+        "supplier": s.supplier.as_ref().map(|o| o.0.clone()),
+        "purpose": s.purpose, "tier": if c.assessed { c.tier.as_str() } else { "not assessed" },
+        "tier_css": c.tier.as_str(),
+        "declared": s.eu_ai_act.as_ref().and_then(|e| e.declared_tier).map(|t| t.as_str()),
+        "basis": c.basis, "obligations": obligations,
+        "in_force": c.obligations.iter().filter(|o| o.in_force).count(),
+    })
+}
+
+/// Bar chart geometry for scores per group (SVG user units).
+fn bar_chart(groups: &[&crate::assess::GroupSummary]) -> Value {
+    let row = 26.0;
+    let bars: Vec<Value> = groups
+        .iter()
+        .enumerate()
+        .map(|(n, g)| {
+            let y = 10.0 + n as f64 * row;
+            json!({
+                "id": g.id, "title": g.title, "score": format!("{:.1}", g.score),
+                "y": y, "text_y": y + 15.0, "width": (g.score * 3.6).round() / 1.0,
+                "css": if g.score >= 75.0 { "good" } else if g.score >= 40.0 { "fair" } else { "poor" },
+                "blocks": "█".repeat((g.score / 5.0).round() as usize),
+            })
+        })
+        .collect();
+    json!({"bars": bars, "height": 20.0 + groups.len() as f64 * row})
+}
+
+/// A 5×5 heat map: cells from impact 5 (top) to 1, likelihood 1 to 5.
+fn heat_map(points: &[(u8, u8)], appetite: u8) -> Value {
+    let mut cells = Vec::new();
+    for (row, impact) in (1..=5u8).rev().enumerate() {
+        for likelihood in 1..=5u8 {
+            let count = points
+                .iter()
+                .filter(|(l, i)| *l == likelihood && *i == impact)
+                .count();
+            let score = u16::from(likelihood) * u16::from(impact);
+            let band = if score > u16::from(appetite) {
+                if score >= 15 { "high" } else { "above" }
+            } else {
+                "within"
+            };
+            cells.push(json!({
+                "x": 40 + (likelihood as usize - 1) * 44, "y": 10 + row * 44,
+                "tx": 62 + (likelihood as usize - 1) * 44, "ty": 38 + row * 44,
+                "count": count, "score": score, "band": band,
+            }));
+        }
+    }
+    json!({"cells": cells})
+}
+
+/// The full report's data.
+pub fn report_view(i: &Inputs) -> Value {
+    let p = i.project;
+    let inv = &p.inventory;
+    let ev = Evidence::new(&p.evidence_root);
+    let link = Linker {
+        root: p.evidence_root.clone(),
+        out_dir: i.out_dir.clone(),
+    };
+    let g = i.gap;
+
+    let counts: Vec<Value> = Level::LADDER
+        .iter()
+        .map(|l| json!({"level": l.as_str(), "css": css(*l), "count": g.summary.counts.get(l.as_str()).copied().unwrap_or(0)}))
+        .collect();
+    let live: Vec<&crate::rules::Finding> = g
+        .findings
+        .iter()
+        .filter(|f| f.waived_by.is_none())
+        .collect();
+    let sev = |s: crate::diag::Severity| live.iter().filter(|f| f.severity == s).count();
+
+    let annex_groups: Vec<&crate::assess::GroupSummary> =
+        g.groups.iter().filter(|x| x.kind == "annex-a").collect();
+
+    // Controls grouped, with evidence.
+    let mut cited: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let group_rows = |kind: &str, cited: &mut BTreeMap<String, BTreeSet<String>>| -> Vec<Value> {
+        g.groups
+            .iter()
+            .filter(|grp| grp.kind == kind)
+            .map(|grp| {
+                let controls: Vec<Value> = g
+                    .controls
+                    .iter()
+                    .filter(|c| c.group == grp.id)
+                    .map(|c| {
+                        let control = p.catalog.get(&c.id);
+                        let evidence = match (inv.controls.get(&c.id), control) {
+                            (Some(st), Some(ctl)) => evidence_rows(&ev, &link, &st.statement, ctl, i),
+                            _ => vec![],
+                        };
+                        for e in &evidence {
+                            for f in e["files"].as_array().into_iter().flatten() {
+                                cited.entry(f["path"].as_str().unwrap_or_default().to_string()).or_default().insert(c.id.clone());
+                            }
+                        }
+                        let systems: Vec<Value> = c.systems.iter().map(|(s, l)| json!({"id": s, "level": l.as_str(), "css": css(*l)})).collect();
+                        json!({
+                            "id": c.id, "title": c.title, "level": c.level.as_str(), "css": css(c.level),
+                            "overall": level_view(c.overall), "owner": c.owner, "reason": c.reason,
+                            "systems": systems, "evidence": evidence,
+                        })
+                    })
+                    .collect();
+                json!({"id": grp.id, "title": grp.title, "score": format!("{:.1}", grp.score), "controls": controls})
+            })
+            .collect()
+    };
+    let clause_groups = group_rows("clause", &mut cited);
+    let annex = group_rows("annex-a", &mut cited);
+    let custom = group_rows("custom", &mut cited);
+
+    let act = &p.catalog.ai_act;
+    let systems: Vec<Value> = inv
+        .systems
+        .iter()
+        .map(|s| classification_view(s, &classify(s, act, i.as_of)))
+        .collect();
+
+    let ias: Vec<Value> = inv
+        .impact_assessments
+        .iter()
+        .map(|ia| {
+            let sys = inv.systems.iter().find(|s| s.id.key() == ia.system.key());
+            let due = ia.next_review.unwrap_or_else(|| Duration::months(12).after(ia.date));
+            let outdated = sys.and_then(|s| s.changed).is_some_and(|c| c > ia.date);
+            let state = if due < i.as_of {
+                "review overdue"
+            } else if outdated {
+                "predates last change"
+            } else if ia.approved_by.is_none() {
+                "not approved"
+            } else {
+                "current"
+            };
+            let max = ia.impacts.iter().map(|x| x.severity.0).max().unwrap_or(0);
+            let persp: BTreeSet<&str> = ia.impacts.iter().map(|x| x.on.as_str()).collect();
+            if let Some(path) = &ia.path {
+                for f in ev.resolve(path, None).files {
+                    cited.entry(f).or_default().insert(ia.id.0.clone());
+                }
+            }
+            json!({
+                "id": ia.id.0, "system": ia.system.0, "date": ia.date.to_string(), "next_review": due.to_string(),
+                "approved_by": ia.approved_by.as_ref().map(|a| a.0.clone()),
+                "conclusion": ia.conclusion.map(|c| c.as_str()), "impacts": ia.impacts.len(),
+                "max_severity": max, "perspectives": persp.into_iter().collect::<Vec<_>>().join(", "),
+                "state": state, "current": state == "current",
+            })
+        })
+        .collect();
+
+    let appetite = inv.risk_appetite();
+    let risks: Vec<Value> = inv
+        .risks
+        .iter()
+        .map(|r| {
+            let score = u16::from(r.likelihood.0) * u16::from(r.impact.0);
+            let res = r.residual.as_ref().map(|x| u16::from(x.likelihood.0) * u16::from(x.impact.0));
+            json!({
+                "id": r.id.0, "title": r.title,
+                "systems": r.systems.iter().map(|s| s.0.clone()).collect::<Vec<_>>().join(", "),
+                "likelihood": r.likelihood.0, "impact": r.impact.0, "score": score,
+                "above": score > u16::from(appetite), "treatment": r.treatment.map(|t| t.as_str()),
+                "residual": res.map(|x| x.to_string()), "owner": r.owner.as_ref().map(|o| o.0.clone()),
+                "controls": r.controls.iter().map(|c| c.0.clone()).collect::<Vec<_>>().join(", "),
+            })
+        })
+        .collect();
+    let inherent: Vec<(u8, u8)> = inv
+        .risks
+        .iter()
+        .map(|r| (r.likelihood.0, r.impact.0))
+        .collect();
+    let residual: Vec<(u8, u8)> = inv
+        .risks
+        .iter()
+        .map(|r| {
+            r.residual
+                .as_ref()
+                .map_or((r.likelihood.0, r.impact.0), |x| {
+                    (x.likelihood.0, x.impact.0)
+                })
+        })
+        .collect();
+
+    let findings: Vec<Value> = ["error", "warning", "note"]
+        .iter()
+        .map(|s| {
+            let items: Vec<Value> = live
+                .iter()
+                .filter(|f| f.severity.as_str() == *s)
+                .map(|f| {
+                    json!({"rule": f.rule, "message": f.message, "control": f.control, "system": f.system,
+                           "location": f.location.as_ref().map(|l| l.to_string())})
+                })
+                .collect();
+            json!({"severity": s, "items": items})
+        })
+        .collect();
+
+    for pol in &inv.policies {
+        if let Some(path) = &pol.path {
+            for f in ev.resolve(path, None).files {
+                cited.entry(f).or_default().insert(pol.id.0.clone());
+            }
+        }
+    }
+    let evidence_index: Vec<Value> = cited
+        .iter()
+        .map(|(path, by)| json!({"path": path, "href": link.href(path), "cited_by": by.iter().cloned().collect::<Vec<_>>().join(", ")}))
+        .collect();
+
+    let baseline = i.regressions.map(|r| {
+        json!({"regressions": r.iter().map(|x| x.to_string()).collect::<Vec<_>>(), "count": r.len()})
+    });
+
+    json!({
+        "header": header(i),
+        "summary": {
+            "score": format!("{:.1}", g.summary.score), "controls": g.summary.controls, "counts": counts,
+            "errors": sev(crate::diag::Severity::Error), "warnings": sev(crate::diag::Severity::Warning),
+            "notes": sev(crate::diag::Severity::Note), "waived": g.findings.len() - live.len(),
+            "systems": inv.systems.len(), "risks": inv.risks.len(),
+        },
+        "baseline": baseline,
+        "chart": bar_chart(&annex_groups),
+        "clause_groups": clause_groups,
+        "annex_groups": annex,
+        "custom_groups": custom,
+        "systems": systems,
+        "impact_assessments": ias,
+        "risks": risks,
+        "appetite": appetite,
+        "heat": {"inherent": heat_map(&inherent, appetite), "residual": heat_map(&residual, appetite)},
+        "findings": findings,
+        "waivers": g.waivers.iter().map(|w| {
+            let covers: Vec<&str> = [w.control.as_deref(), w.system.as_deref()].into_iter().flatten().collect();
+            json!({"id": w.id, "rule": w.rule, "covers": covers.join(", "), "reason": w.reason,
+                   "expires": w.expires.to_string(), "status": w.status, "silenced": w.silenced})
+        }).collect::<Vec<_>>(),
+        "evidence_index": evidence_index,
+        "crosswalks": i.crosswalks,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Statement of Applicability.
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SoaRow {
+    pub id: String,
+    pub title: String,
+    pub group: String,
+    pub applicable: bool,
+    /// Why it is included (risks, impact assessments, policies that call
+    /// for it) or excluded (the justification).
+    pub justification: String,
+    pub level: String,
+    pub css: String,
+    pub owner: String,
+    pub evidence: Vec<String>,
+}
+
+/// One row per Annex A control (and custom control), for the organisation
+/// or for one system.
+pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<SoaRow> {
+    let inv = &project.inventory;
+    gap.controls
+        .iter()
+        .filter(|c| c.kind == Kind::AnnexA.as_str() || c.kind == Kind::Custom.as_str())
+        .filter_map(|c| {
+            let control = project.catalog.get(&c.id)?;
+            let org = inv.controls.get(&c.id).map(|p| &p.statement);
+            let own = system.and_then(|s| {
+                s.controls
+                    .iter()
+                    .find(|(k, _)| project.catalog.get(k).is_some_and(|x| x.id == c.id))
+                    .map(|(_, st)| st)
+            });
+            let st = own.or(org);
+            let level = match system {
+                Some(s) => c.systems.get(&s.id.0).copied().unwrap_or(c.level),
+                None => c.level,
+            };
+            // Applicability: the statement's exclusion, else the catalogue's scope for this system.
+            let (applicable, justification) =
+                if let Some(st) = st.filter(|st| st.applicable == Some(false)) {
+                    (
+                        false,
+                        st.justification.clone().unwrap_or_else(|| {
+                            "Excluded without a justification (finding).".into()
+                        }),
+                    )
+                } else if let Some(s) =
+                    system.filter(|s| !control.applies_to_system(s.role, s.lifecycle))
+                {
+                    (false, scope_reason(control, s))
+                } else {
+                    (true, inclusion(project, &c.id, system))
+                };
+            let evidence = st
+                .map(|st| st.evidence.iter().map(|e| e.path().to_string()).collect())
+                .unwrap_or_default();
+            let (level_text, level_css) = if applicable {
+                (level.as_str(), css(level))
+            } else {
+                ("not-applicable", "na")
+            };
+            Some(SoaRow {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                group: c.group.clone(),
+                applicable,
+                justification,
+                level: level_text.to_string(),
+                css: level_css.to_string(),
+                owner: st
+                    .and_then(|s| s.owner.as_ref())
+                    .map(|o| o.0.clone())
+                    .unwrap_or_default(),
+                evidence,
+            })
+        })
+        .collect()
+}
+
+fn scope_reason(control: &Control, s: &System) -> String {
+    if s.lifecycle == Lifecycle::Retired {
+        return format!("System `{}` is retired.", s.id);
+    }
+    if !control.applies_to.per_system() {
+        return "Judged for the organisation as a whole, not per system.".into();
+    }
+    if !control.lifecycle.is_empty() && !control.lifecycle.contains(&s.lifecycle) {
+        let stages: Vec<&str> = control.lifecycle.iter().map(|l| l.as_str()).collect();
+        return format!(
+            "Applies in the {} stages; system `{}` is in {}.",
+            stages.join(", "),
+            s.id,
+            s.lifecycle
+        );
+    }
+    let roles: Vec<String> = control
+        .roles
+        .iter()
+        .map(|r| format!("{r:?}").to_lowercase())
+        .collect();
+    format!(
+        "Concerns {} of AI systems; the organisation is the {} of `{}`.",
+        roles.join(" and "),
+        s.role,
+        s.id
+    )
+}
+
+/// Why a control is in the SoA: the risks, impact assessments and policies
+/// that call for it, in the organisation's own records.
+fn inclusion(project: &Project, id: &str, system: Option<&System>) -> String {
+    let inv = &project.inventory;
+    let applies = |systems: &[Id]| {
+        system.is_none_or(|s| systems.is_empty() || systems.iter().any(|x| x.key() == s.id.key()))
+    };
+    let risks: Vec<&str> = inv
+        .risks
+        .iter()
+        .filter(|r| applies(&r.systems) && r.controls.iter().any(|c| c.0.eq_ignore_ascii_case(id)))
+        .map(|r| r.id.as_str())
+        .collect();
+    let ias: Vec<&str> = inv
+        .impact_assessments
+        .iter()
+        .filter(|ia| system.is_none_or(|s| ia.system.key() == s.id.key()))
+        .filter(|ia| {
+            ia.impacts
+                .iter()
+                .any(|imp| imp.controls.iter().any(|c| c.0.eq_ignore_ascii_case(id)))
+        })
+        .map(|ia| ia.id.as_str())
+        .collect();
+    let policies: Vec<&str> = inv
+        .policies
+        .iter()
+        .filter(|p| p.controls.iter().any(|c| c.0.eq_ignore_ascii_case(id)))
+        .map(|p| p.id.as_str())
+        .collect();
+    let mut parts = Vec::new();
+    if !risks.is_empty() {
+        parts.push(format!("treats risks {}", risks.join(", ")));
+    }
+    if !ias.is_empty() {
+        parts.push(format!("mitigates impacts in {}", ias.join(", ")));
+    }
+    if !policies.is_empty() {
+        parts.push(format!("required by policy {}", policies.join(", ")));
+    }
+    if parts.is_empty() {
+        "Included: a reference control of ISO/IEC 42001 Annex A, not excluded.".into()
+    } else {
+        let mut s = parts.join("; ");
+        if let Some(first) = s.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        s.push('.');
+        s
+    }
+}
+
+pub fn soa_view(i: &Inputs, rows: &[SoaRow]) -> Value {
+    let applicable = rows.iter().filter(|r| r.applicable).count();
+    json!({
+        "header": header(i),
+        "rows": rows,
+        "applicable": applicable,
+        "excluded": rows.len() - applicable,
+    })
+}
+
+/// CSV that opens cleanly in a spreadsheet: RFC 4180 quoting, a UTF-8 BOM
+/// for Excel, and cells that start like a formula neutralised.
+pub fn soa_csv(rows: &[SoaRow]) -> String {
+    fn cell(s: &str) -> String {
+        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{s}")
+        } else {
+            s.to_string()
+        };
+        format!("\"{}\"", s.replace('"', "\"\""))
+    }
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        "Control,Title,Group,Applicable,Justification,Implementation level,Owner,Evidence\r\n",
+    );
+    for r in rows {
+        let fields = [
+            r.id.as_str(),
+            r.title.as_str(),
+            r.group.as_str(),
+            if r.applicable { "yes" } else { "no" },
+            r.justification.as_str(),
+            r.level.as_str(),
+            r.owner.as_str(),
+            &r.evidence.join("; "),
+        ];
+        out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escape_makes_injection_inert() {
+        assert_eq!(
+            md_escape("[x](javascript:alert(1))"),
+            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
+        );
+        assert_eq!(
+            md_escape("<script>a|b</script>"),
+            "&lt;script&gt;a\\|b&lt;/script&gt;"
+        );
+        assert_eq!(md_escape("line\nbreak"), "line break");
+    }
+
+    #[test]
+    fn csv_quotes_and_neutralises_formulas() {
+        let row = SoaRow {
+            id: "A.2.2".into(),
+            title: "AI \"policy\"".into(),
+            group: "A.2".into(),
+            applicable: true,
+            justification: "=HYPERLINK(\"x\")".into(),
+            level: "partial".into(),
+            css: "partial".into(),
+            owner: "lead".into(),
+            evidence: vec!["a.md".into(), "b,c.md".into()],
+        };
+        let csv = soa_csv(&[row]);
+        let line = csv.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "\"A.2.2\",\"AI \"\"policy\"\"\",\"A.2\",\"yes\",\"'=HYPERLINK(\"\"x\"\")\",\"partial\",\"lead\",\"a.md; b,c.md\""
+        );
+    }
+
+    #[test]
+    fn links_are_relative_and_encoded() {
+        let l = Linker {
+            root: PathBuf::from("/r/evidence"),
+            out_dir: PathBuf::from("/r/out"),
+        };
+        assert_eq!(l.href("docs/a b.md"), "../evidence/docs/a%20b.md");
+    }
+}
