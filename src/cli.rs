@@ -41,6 +41,9 @@ pub enum Command {
     Report(ReportArgs),
     /// The Statement of Applicability (clause 6.1.3 d), for the organisation or one AI system.
     Soa(SoaArgs),
+    /// Crosswalk from ISO/IEC 42001 to NIST AI RMF 1.0, the EU AI Act or ISO/IEC 27001:2022,
+    /// with your levels when an inventory is found.
+    Map(MapArgs),
     /// EU AI Act risk tier of every AI system, with its legal basis and dated obligations.
     Classify(ClassifyArgs),
     /// The risk register, with 5x5 heat maps of inherent and residual risk.
@@ -186,6 +189,34 @@ pub enum SoaFormat {
     Html,
     Csv,
     Json,
+}
+
+#[derive(Debug, Args)]
+pub struct MapArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The framework to map to.
+    #[arg(long, value_enum)]
+    pub to: MapTarget,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum MapTarget {
+    NistAiRmf,
+    EuAiAct,
+    Iso27001,
+}
+
+impl MapTarget {
+    pub fn key(self) -> &'static str {
+        match self {
+            MapTarget::NistAiRmf => "nist-ai-rmf",
+            MapTarget::EuAiAct => "eu-ai-act",
+            MapTarget::Iso27001 => "iso27001",
+        }
+    }
 }
 
 #[derive(Debug, Args)]

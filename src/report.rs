@@ -451,12 +451,25 @@ pub fn report_view(i: &Inputs) -> Value {
         })
         .collect();
 
+    let mut policies = Vec::new();
     for pol in &inv.policies {
+        let mut links = Vec::new();
         if let Some(path) = &pol.path {
             for f in ev.resolve(path, None).files {
-                cited.entry(f).or_default().insert(pol.id.0.clone());
+                cited.entry(f.clone()).or_default().insert(pol.id.0.clone());
+                links.push(json!({"path": f, "href": link.href(&f)}));
             }
         }
+        let every = pol.review_every.unwrap_or(Duration::months(12));
+        let due = pol.approved.map(|a| every.after(a));
+        policies.push(json!({
+            "id": pol.id.0, "title": pol.title,
+            "approved_by": pol.approved_by.as_ref().map(|a| a.0.clone()),
+            "approved": pol.approved.map(|d| d.to_string()),
+            "review_due": due.map(|d| d.to_string()),
+            "overdue": due.is_some_and(|d| d < i.as_of),
+            "files": links, "cited": pol.path,
+        }));
     }
     let evidence_index: Vec<Value> = cited
         .iter()
@@ -480,6 +493,7 @@ pub fn report_view(i: &Inputs) -> Value {
         "clause_groups": clause_groups,
         "annex_groups": annex,
         "custom_groups": custom,
+        "policies": policies,
         "systems": systems,
         "impact_assessments": ias,
         "risks": risks,
