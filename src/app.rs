@@ -56,6 +56,9 @@ pub fn run(cli: Cli) -> u8 {
         Command::Report(a) => report_cmd(a),
         Command::Soa(a) => soa_cmd(a),
         Command::Map(a) => map_cmd(a),
+        Command::Pack(a) => pack_cmd(a, term),
+        Command::Verify(a) => verify_cmd(a, term),
+        Command::Keygen(a) => keygen_cmd(a),
         Command::Classify(a) => classify_cmd(a),
         Command::Risks(a) => risks_cmd(a),
         Command::Readiness(a) => readiness_cmd(a),
@@ -604,6 +607,7 @@ fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
             .format("%Y-%m-%d %H:%M UTC")
             .to_string(),
         out_dir: out_dir(&a.common.out)?,
+        link_root: project.evidence_root.clone(),
         regressions: regressions.as_deref(),
         crosswalks: crate::crosswalk::report_sections(&project, &gap),
     };
@@ -640,6 +644,7 @@ fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
             .format("%Y-%m-%d %H:%M UTC")
             .to_string(),
         out_dir: out_dir(&a.common.out)?,
+        link_root: project.evidence_root.clone(),
         regressions: None,
         crosswalks: Vec::new(),
     };
@@ -659,6 +664,284 @@ fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
         )?,
     };
     emit(&text, &a.common.out)?;
+    Ok(EXIT_OK)
+}
+
+// ---------------------------------------------------------------------------
+// aims pack, aims verify, aims keygen
+
+fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
+    use crate::pack::{Content, Entry};
+    let as_of = output::as_of(a.as_of.as_deref())?;
+    let generated = output::generated_at()?;
+    let signing = match &a.sign {
+        Some(k) => Some(crate::pack::read_secret_key(k)?),
+        None => None,
+    };
+    if !a.force && a.output.symlink_metadata().is_ok() {
+        return Err(RunError::Usage(format!(
+            "`{}` already exists; pass --force to replace it",
+            a.output.display()
+        ))
+        .into());
+    }
+    let engine = crate::report::engine(None)?;
+    let project = load(a.path.as_deref(), None)?;
+    let gap = assess::gap(&project, as_of);
+    let generated_text = generated.format("%Y-%m-%d %H:%M UTC").to_string();
+    let virtual_root = PathBuf::from("/aims-pack");
+    let inputs = |dir: &str| crate::report::Inputs {
+        project: &project,
+        gap: &gap,
+        as_of,
+        generated_at: generated_text.clone(),
+        out_dir: virtual_root.join(dir),
+        link_root: virtual_root.join("evidence"),
+        regressions: None,
+        crosswalks: crate::crosswalk::report_sections(&project, &gap),
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let bytes = |s: String| Content::Bytes(s.into_bytes());
+    let view = crate::report::report_view(&inputs("reports"));
+    entries.push(Entry {
+        path: "reports/report.html".into(),
+        content: bytes(crate::report::render(&engine, "report.html", &view)?),
+    });
+    entries.push(Entry {
+        path: "reports/report.md".into(),
+        content: bytes(crate::report::render(&engine, "report.md", &view)?),
+    });
+    let rows = crate::report::soa_rows(&project, &gap, None);
+    let soa = crate::report::soa_view(&inputs("soa"), &rows);
+    entries.push(Entry {
+        path: "soa/soa.md".into(),
+        content: bytes(crate::report::render(&engine, "soa.md", &soa)?),
+    });
+    entries.push(Entry {
+        path: "soa/soa.html".into(),
+        content: bytes(crate::report::render(&engine, "soa.html", &soa)?),
+    });
+    entries.push(Entry {
+        path: "soa/soa.csv".into(),
+        content: bytes(crate::report::soa_csv(&rows)),
+    });
+    let mut gap_json = serde_json::to_value(&gap).map_err(|e| RunError::Io(e.to_string()))?;
+    gap_json["gate"] = json!({"fail_under": project.config.gate.fail_under});
+    entries.push(Entry {
+        path: "data/gap.json".into(),
+        content: bytes(envelope("gap", gap_json)?),
+    });
+    let act = &project.catalog.ai_act;
+    let systems: Vec<serde_json::Value> = project
+        .inventory
+        .systems
+        .iter()
+        .map(|s| {
+            let c = crate::classify::classify(s, act, as_of);
+            json!({"id": s.id, "tier": c.tier, "basis": c.basis, "obligations": c.obligations})
+        })
+        .collect();
+    entries.push(Entry {
+        path: "data/classification.json".into(),
+        content: bytes(envelope(
+            "classify",
+            json!({"as_of": as_of, "systems": systems}),
+        )?),
+    });
+    // The inventory as it is: aims.toml, inventory files and catalogue overlays.
+    let mut sources: Vec<PathBuf> = Vec::new();
+    if let Some(c) = &project.config_path {
+        sources.push(c.clone());
+    }
+    for f in &project.files {
+        sources.push(project.base.join(f));
+    }
+    for x in &project.config.catalog.extra {
+        sources.push(project.root.join(x));
+    }
+    for src in sources {
+        let rel = src
+            .strip_prefix(&project.root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| {
+                src.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default()
+            });
+        entries.push(Entry {
+            path: format!("inventory/{rel}"),
+            content: Content::File(src),
+        });
+    }
+    let (files, left_out) = crate::pack::evidence_files(&project);
+    for f in &files {
+        entries.push(Entry {
+            path: format!("evidence/{f}"),
+            content: Content::File(project.evidence_root.join(f)),
+        });
+    }
+    entries.sort_by(|x, y| x.path.cmp(&y.path));
+    entries.dedup_by(|x, y| x.path == y.path);
+    // The index links everything that is in the pack.
+    let listing: Vec<serde_json::Value> = entries
+        .iter()
+        .map(|e| json!({"path": e.path, "section": e.path.split('/').next().unwrap_or("")}))
+        .collect();
+    let index = crate::report::render(
+        &engine,
+        "pack-index.html",
+        &json!({"title": project.title(), "as_of": as_of.to_string(), "generated_at": generated_text, "tool": format!("aims {}", env!("CARGO_PKG_VERSION")),
+                "score": format!("{:.1}", gap.summary.score), "files": listing, "left_out": left_out}),
+    )?;
+    entries.push(Entry {
+        path: "index.html".into(),
+        content: bytes(index),
+    });
+    entries.sort_by(|x, y| x.path.cmp(&y.path));
+
+    let total: u64 = entries
+        .iter()
+        .map(|e| match &e.content {
+            Content::Bytes(b) => b.len() as u64,
+            Content::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+        })
+        .sum();
+    let bar = progress_bar(total, term);
+    let records = crate::pack::hash_entries(&entries, &|n| bar.inc(n))?;
+    bar.finish_and_clear();
+    let manifest = crate::pack::Manifest {
+        format: "aims-pack".into(),
+        format_version: 1,
+        tool: "aims".into(),
+        tool_version: env!("CARGO_PKG_VERSION").into(),
+        catalog: project.catalog.standard.clone(),
+        catalog_version: project.catalog.version.clone(),
+        as_of: as_of.to_string(),
+        generated_at: generated.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        git_commit: crate::pack::git_commit(&project.root),
+        files: records,
+        left_out: left_out.clone(),
+    };
+    let mut manifest_bytes =
+        serde_json::to_vec_pretty(&manifest).map_err(|e| RunError::Io(e.to_string()))?;
+    manifest_bytes.push(b'\n');
+    let signature = signing
+        .as_ref()
+        .map(|k| crate::pack::sign(k, &manifest_bytes));
+    crate::pack::write(
+        &a.output,
+        &entries,
+        &manifest_bytes,
+        signature.as_deref(),
+        generated,
+        a.force,
+    )?;
+    if !term.quiet {
+        eprintln!(
+            "packed {} files ({:.1} MB) into {}{}",
+            manifest.files.len(),
+            total as f64 / 1e6,
+            a.output.display(),
+            if signature.is_some() { ", signed" } else { "" }
+        );
+        for l in &left_out {
+            eprintln!(
+                "{}: left out {} ({}): {}",
+                paint("warning", "\x1b[1;33m", term.color_err),
+                l.cited,
+                l.by,
+                l.reason
+            );
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// A progress bar on a terminal for large packs; nothing in CI or in a pipe.
+fn progress_bar(total: u64, term: Term) -> indicatif::ProgressBar {
+    let show = !term.quiet
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none()
+        && total > 50_000_000;
+    if !show {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(total);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("hashing {bar:40} {bytes}/{total_bytes} {eta}")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn verify_cmd(a: VerifyArgs, term: Term) -> Result<u8, Failure> {
+    let v = crate::pack::verify(&a.pack, a.key.as_deref())?;
+    let ok = v.ok();
+    match a.format {
+        ListFormat::Json => emit(
+            &envelope("verify", json!({"pack": a.pack, "ok": ok, "result": v}))?,
+            &OutputArgs::default(),
+        )?,
+        ListFormat::Table => {
+            let mut out = String::new();
+            for (what, list) in [
+                ("changed", &v.changed),
+                ("missing", &v.missing),
+                ("extra", &v.extra),
+            ] {
+                for f in list {
+                    out.push_str(&format!("{what}: {f}\n"));
+                }
+            }
+            if let Some(s) = &v.signature {
+                out.push_str(&format!("signature: {s}\n"));
+            }
+            let verdict = if ok {
+                paint("ok", "\x1b[1;32m", term.color_out)
+            } else {
+                paint("FAILED", "\x1b[1;31m", term.color_out)
+            };
+            out.push_str(&format!(
+                "{verdict}: {} files in the manifest; {} changed, {} missing, {} extra\n",
+                v.files,
+                v.changed.len(),
+                v.missing.len(),
+                v.extra.len()
+            ));
+            if !term.quiet || !ok {
+                emit(&out, &OutputArgs::default())?;
+            }
+        }
+    }
+    Ok(if ok { EXIT_OK } else { EXIT_GATE })
+}
+
+fn keygen_cmd(a: KeygenArgs) -> Result<u8, Failure> {
+    let secret = a.output.clone();
+    let public = PathBuf::from(format!("{}.pub", a.output.display()));
+    for p in [&secret, &public] {
+        if p.symlink_metadata().is_ok() {
+            return Err(RunError::Usage(format!(
+                "`{}` already exists; aims keygen never overwrites a key",
+                p.display()
+            ))
+            .into());
+        }
+    }
+    let (s, p) = crate::pack::keygen()?;
+    output::write_file(&secret, s.as_bytes(), false)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600));
+    }
+    output::write_file(&public, p.as_bytes(), false)?;
+    println!(
+        "wrote {} (keep it secret) and {} (give it to the auditor)",
+        secret.display(),
+        public.display()
+    );
     Ok(EXIT_OK)
 }
 

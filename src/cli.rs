@@ -44,6 +44,12 @@ pub enum Command {
     /// Crosswalk from ISO/IEC 42001 to NIST AI RMF 1.0, the EU AI Act or ISO/IEC 27001:2022,
     /// with your levels when an inventory is found.
     Map(MapArgs),
+    /// Build an audit evidence pack (a .zip or a folder) with a SHA-256 manifest.
+    Pack(PackArgs),
+    /// Check a pack against its manifest (and its signature with --key).
+    Verify(VerifyArgs),
+    /// Make an Ed25519 key pair for signing packs.
+    Keygen(KeygenArgs),
     /// EU AI Act risk tier of every AI system, with its legal basis and dated obligations.
     Classify(ClassifyArgs),
     /// The risk register, with 5x5 heat maps of inherent and residual risk.
@@ -217,6 +223,41 @@ impl MapTarget {
             MapTarget::Iso27001 => "iso27001",
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct PackArgs {
+    /// An inventory file, or a folder holding aims.toml or aims.yaml.
+    pub path: Option<PathBuf>,
+    /// Where to write the pack: a path ending in .zip, or a folder.
+    #[arg(long, short, value_name = "PATH")]
+    pub output: PathBuf,
+    /// Replace PATH when it exists.
+    #[arg(long)]
+    pub force: bool,
+    /// Sign the manifest with this secret key (from `aims keygen`).
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// A pack: a .zip or a folder holding manifest.json.
+    pub pack: PathBuf,
+    /// Check the signature with this public key.
+    #[arg(long, value_name = "PUB")]
+    pub key: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The secret key file to write; the public key goes to FILE.pub.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Args)]

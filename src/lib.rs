@@ -16,6 +16,7 @@ pub mod diag;
 pub mod evidence;
 pub mod inventory;
 pub mod output;
+pub mod pack;
 pub mod readiness;
 pub mod report;
 pub mod rules;

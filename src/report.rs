@@ -25,6 +25,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ("report.md", include_str!("../templates/report.md")),
     ("soa.html", include_str!("../templates/soa.html")),
     ("soa.md", include_str!("../templates/soa.md")),
+    (
+        "pack-index.html",
+        include_str!("../templates/pack-index.html"),
+    ),
 ];
 
 /// Markdown-escape user text so that it cannot open links, tags, tables or emphasis.
@@ -174,6 +178,9 @@ pub struct Inputs<'a> {
     pub generated_at: String,
     /// Folder the output goes to (for relative evidence links).
     pub out_dir: PathBuf,
+    /// Where the evidence is, as seen from `out_dir` (the evidence root, or
+    /// `evidence/` inside a pack).
+    pub link_root: PathBuf,
     pub regressions: Option<&'a [Regression]>,
     pub crosswalks: Vec<Value>,
 }
@@ -305,7 +312,7 @@ pub fn report_view(i: &Inputs) -> Value {
     let inv = &p.inventory;
     let ev = Evidence::new(&p.evidence_root);
     let link = Linker {
-        root: p.evidence_root.clone(),
+        root: i.link_root.clone(),
         out_dir: i.out_dir.clone(),
     };
     let g = i.gap;
