@@ -1062,21 +1062,7 @@ fn cell(s: &str) -> String {
 
 /// Escape user text (titles) so that it cannot open links, emphasis or tables.
 fn md_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '#' | '|' | '!' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::report::md_escape(s)
 }
 
 /// The Markdown view, for a pull request comment or a wiki page.

@@ -307,6 +307,9 @@ struct Ctx<'a> {
     catalog: &'a Catalog,
     as_of: Date,
     out: Vec<Finding>,
+    /// The EU AI Act classification of each system, in inventory order,
+    /// computed once for every check that needs it.
+    tiers: Vec<crate::classify::Classification>,
 }
 
 impl Ctx<'_> {
@@ -339,11 +342,18 @@ pub fn run(project: &Project, as_of: Date) -> Vec<Finding> {
 
 /// As [`run`], with a resolver the caller keeps (gap analysis reuses it).
 pub fn run_with(project: &Project, as_of: Date, ev: &Evidence) -> Vec<Finding> {
+    let tiers = project
+        .inventory
+        .systems
+        .iter()
+        .map(|s| crate::classify::classify(s, &project.catalog.ai_act, as_of))
+        .collect();
     let mut cx = Ctx {
         inv: &project.inventory,
         catalog: &project.catalog,
         as_of,
         out: Vec::new(),
+        tiers,
     };
     statements(&mut cx);
     evidence(&mut cx, project, ev);
@@ -792,12 +802,12 @@ fn management_reviews(cx: &mut Ctx) {
 /// system needs before it can be used.
 fn ai_act(cx: &mut Ctx) {
     let inv = cx.inv;
-    for s in inv
-        .systems
-        .iter()
-        .filter(|s| s.lifecycle != Lifecycle::Retired)
-    {
-        let c = crate::classify::classify(s, &cx.catalog.ai_act, cx.as_of);
+    for (n, s) in inv.systems.iter().enumerate() {
+        if s.lifecycle == Lifecycle::Retired {
+            continue;
+        }
+        // Only the tier and its basis are needed; copy them out so `cx` can be borrowed for findings.
+        let (tier, basis) = (cx.tiers[n].tier, cx.tiers[n].basis.clone());
         let Some(act) = &s.eu_ai_act else {
             cx.push(
                 "eu-ai-act/not-assessed",
@@ -811,13 +821,13 @@ fn ai_act(cx: &mut Ctx) {
             );
             continue;
         };
-        if c.tier == Tier::Prohibited {
+        if tier == Tier::Prohibited {
             cx.push(
                 "eu-ai-act/prohibited",
                 format!(
                     "system `{}` is a prohibited practice under {}",
                     s.id,
-                    c.basis.join(", ")
+                    basis.join(", ")
                 ),
                 None,
                 Some(&s.id),
@@ -825,25 +835,25 @@ fn ai_act(cx: &mut Ctx) {
             );
         }
         if let Some(declared) = act.declared_tier
-            && declared != c.tier
+            && declared != tier
         {
-            let basis = if c.basis.is_empty() {
+            let shown = if basis.is_empty() {
                 String::new()
             } else {
-                format!(" ({})", c.basis.join(", "))
+                format!(" ({})", basis.join(", "))
             };
             cx.push(
                 "eu-ai-act/tier-mismatch",
                 format!(
-                    "system `{}` is declared `{declared}` but its facts make it `{}`{basis}",
-                    s.id, c.tier
+                    "system `{}` is declared `{declared}` but its facts make it `{}`{shown}",
+                    s.id, tier
                 ),
                 None,
                 Some(&s.id),
                 s.src.loc_of(&["eu_ai_act", "declared_tier"]),
             );
         }
-        if c.tier != Tier::High {
+        if tier != Tier::High {
             continue;
         }
         let blank = |t: &Option<String>| t.as_deref().is_none_or(|t| t.trim().is_empty());
@@ -935,13 +945,12 @@ fn ai_act(cx: &mut Ctx) {
 /// complete impact assessment.
 fn impact_assessments(cx: &mut Ctx) {
     let inv = cx.inv;
-    for s in inv
-        .systems
-        .iter()
-        .filter(|s| s.lifecycle != Lifecycle::Retired)
-    {
-        let c = crate::classify::classify(s, &cx.catalog.ai_act, cx.as_of);
-        if c.tier == Tier::OutOfScope {
+    for (n, s) in inv.systems.iter().enumerate() {
+        if s.lifecycle == Lifecycle::Retired {
+            continue;
+        }
+        let tier = cx.tiers[n].tier;
+        if tier == Tier::OutOfScope {
             continue;
         }
         let latest = inv
@@ -950,7 +959,7 @@ fn impact_assessments(cx: &mut Ctx) {
             .filter(|ia| ia.system.key() == s.id.key())
             .max_by_key(|ia| ia.date);
         let Some(ia) = latest else {
-            if c.tier != Tier::High {
+            if tier != Tier::High {
                 cx.push(
                     "impact/missing",
                     format!("system `{}` ({}) has no impact assessment", s.id, s.name),
