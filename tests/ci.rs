@@ -68,6 +68,26 @@ fn sarif_for_the_examples_is_valid_and_every_result_has_a_line() {
 }
 
 #[test]
+fn the_schema_rejects_what_sarif_forbids() {
+    let v = sarif_validator();
+    let out = run(&[
+        "check",
+        "--format",
+        "sarif",
+        "--as-of",
+        "2026-11-24",
+        "examples/bank",
+    ]);
+    let mut doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert!(v.is_valid(&doc));
+    doc["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(
+        !v.is_valid(&doc),
+        "a level SARIF does not define must fail validation"
+    );
+}
+
+#[test]
 fn sarif_marks_waived_findings_as_suppressed() {
     let out = run(&[
         "check",
