@@ -860,6 +860,7 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
 /// A progress bar on a terminal for large packs; nothing in CI or in a pipe.
 fn progress_bar(total: u64, term: Term) -> indicatif::ProgressBar {
     let show = !term.quiet
+        && std::io::stdout().is_terminal()
         && std::io::stderr().is_terminal()
         && std::env::var_os("CI").is_none()
         && total > 50_000_000;
