@@ -587,3 +587,44 @@ fn schema_rejects_unknown_keys_and_bad_values() {
         assert!(!v.is_valid(&yaml_to_json(bad)), "schema accepted:\n{bad}");
     }
 }
+
+#[test]
+fn several_wrong_fields_in_one_item_are_all_reported() {
+    let out = run(&["check", "tests/fixtures/invalid/several-per-item.yaml"]);
+    assert_eq!(out.code, 2);
+    for (place, words) in [
+        (
+            "several-per-item.yaml:8:16",
+            "unknown variant `operational`",
+        ),
+        ("several-per-item.yaml:9:11", "unknown variant `deployr`"),
+        ("several-per-item.yaml:10:14", "`yesterday` is not a date"),
+        (
+            "several-per-item.yaml:12:19",
+            "unknown variant `creditworthyness`",
+        ),
+        ("several-per-item.yaml:13:13", "unknown variant `maybe`"),
+        ("several-per-item.yaml:17:17", "9 is out of range"),
+        (
+            "several-per-item.yaml:18:13",
+            "string \"high\", expected a whole number",
+        ),
+        ("several-per-item.yaml:19:5", "missing field `title`"),
+    ] {
+        let at = out
+            .stderr
+            .find(place)
+            .unwrap_or_else(|| panic!("no {place} in\n{}", out.stderr));
+        let block = &out.stderr[out.stderr[..at].rfind("error[").unwrap()..at];
+        assert!(
+            block.contains(words),
+            "{place}: expected {words:?} in {block}"
+        );
+    }
+    // Dropping a bad field to look further never reports that field as missing.
+    assert!(
+        !out.stderr.contains("missing field `lifecycle`")
+            && !out.stderr.contains("missing field `role`")
+    );
+    assert!(out.stderr.contains("9 problems to fix"), "{}", out.stderr);
+}
