@@ -1229,8 +1229,8 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
                 .risks
                 .iter()
                 .map(|r| {
-                    let score = u16::from(r.likelihood.0) * u16::from(r.impact.0);
-                    let res = r.residual.as_ref().map(|x| u16::from(x.likelihood.0) * u16::from(x.impact.0));
+                    let score = r.score();
+                    let res = r.residual_score();
                     json!({
                         "id": r.id, "title": r.title, "systems": r.systems, "source": r.source, "objective": r.objective,
                         "likelihood": r.likelihood, "impact": r.impact, "score": score,
@@ -1255,7 +1255,7 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
                 "Residual",
             ]);
             for r in &inv.risks {
-                let score = u16::from(r.likelihood.0) * u16::from(r.impact.0);
+                let score = r.score();
                 let mark = if score > u16::from(appetite) {
                     " !"
                 } else {
@@ -1269,7 +1269,7 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
                             "{}×{}={}",
                             x.likelihood.0,
                             x.impact.0,
-                            u16::from(x.likelihood.0) * u16::from(x.impact.0)
+                            r.residual_score().unwrap_or_default()
                         )
                     })
                     .unwrap_or_else(|| "—".into());

@@ -49,6 +49,14 @@ impl Level {
         }
     }
 
+    /// The CSS class reports use for this level.
+    pub fn css(self) -> &'static str {
+        match self {
+            Level::NotApplicable => "na",
+            other => other.as_str(),
+        }
+    }
+
     /// Weight in the score: evidenced and effective count fully,
     /// implemented half, partial a quarter; not-applicable is excluded.
     pub fn weight(self) -> Option<f64> {

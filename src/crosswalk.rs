@@ -169,7 +169,7 @@ pub fn report_sections(_project: &Project, gap: &Gap) -> Vec<Value> {
                 .into_iter()
                 .filter(|i| !i.controls.is_empty())
                 .map(|i| {
-                    let css = i.level.map(css_of).unwrap_or("na");
+                    let css = i.level.map(Level::css).unwrap_or("na");
                     json!({"id": i.id, "title": i.title, "level": i.level.map(|l| l.as_str()), "css": css, "controls": i.controls})
                 })
                 .collect();
@@ -182,17 +182,6 @@ pub fn report_sections(_project: &Project, gap: &Gap) -> Vec<Value> {
             })
         })
         .collect()
-}
-
-fn css_of(l: Level) -> &'static str {
-    match l {
-        Level::NotApplicable => "na",
-        Level::Missing => "missing",
-        Level::Partial => "partial",
-        Level::Implemented => "implemented",
-        Level::Evidenced => "evidenced",
-        Level::Effective => "effective",
-    }
 }
 
 #[cfg(test)]

@@ -125,14 +125,7 @@ pub fn render(t: &tera::Tera, name: &str, view: &impl Serialize) -> Result<Strin
 // The view model.
 
 fn css(level: Level) -> &'static str {
-    match level {
-        Level::NotApplicable => "na",
-        Level::Missing => "missing",
-        Level::Partial => "partial",
-        Level::Implemented => "implemented",
-        Level::Evidenced => "evidenced",
-        Level::Effective => "effective",
-    }
+    level.css()
 }
 
 fn level_view(level: Level) -> Value {
@@ -414,8 +407,8 @@ pub fn report_view(i: &Inputs) -> Value {
         .risks
         .iter()
         .map(|r| {
-            let score = u16::from(r.likelihood.0) * u16::from(r.impact.0);
-            let res = r.residual.as_ref().map(|x| u16::from(x.likelihood.0) * u16::from(x.impact.0));
+            let score = r.score();
+            let res = r.residual_score();
             json!({
                 "id": r.id.0, "title": r.title,
                 "systems": r.systems.iter().map(|s| s.0.clone()).collect::<Vec<_>>().join(", "),

@@ -1061,7 +1061,7 @@ fn risks(cx: &mut Ctx) {
     let inv = cx.inv;
     let appetite = u32::from(inv.risk_appetite());
     for r in &inv.risks {
-        let score = u32::from(r.likelihood.0) * u32::from(r.impact.0);
+        let score = u32::from(r.score());
         let system = r.systems.first();
         if score > appetite {
             match r.treatment {
@@ -1082,8 +1082,7 @@ fn risks(cx: &mut Ctx) {
                 _ => {}
             }
         }
-        if let Some(res) = &r.residual {
-            let rs = u32::from(res.likelihood.0) * u32::from(res.impact.0);
+        if let Some(rs) = r.residual_score().map(u32::from) {
             let accepted = r.treatment == Some(Treatment::Accept) && r.accepted_by.is_some();
             if rs > appetite && !accepted {
                 cx.push(

@@ -876,6 +876,20 @@ pub struct Risk {
     pub src: Src,
 }
 
+impl Risk {
+    /// Inherent score: likelihood × impact, 1–25.
+    pub fn score(&self) -> u16 {
+        u16::from(self.likelihood.0) * u16::from(self.impact.0)
+    }
+
+    /// Residual score after treatment, when recorded.
+    pub fn residual_score(&self) -> Option<u16> {
+        self.residual
+            .as_ref()
+            .map(|r| u16::from(r.likelihood.0) * u16::from(r.impact.0))
+    }
+}
+
 #[derive(Clone, Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Residual {
