@@ -50,11 +50,47 @@ pub fn md_escape(s: &str) -> String {
     out
 }
 
+/// HTML-escape `s` completely, then turn each `quoted` span into `<code>`.
+/// The output is safe to mark `| safe`: the only markup in it is ours.
+pub fn ticks(s: &str) -> String {
+    let mut escaped = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(c),
+        }
+    }
+    let parts: Vec<&str> = escaped.split('`').collect();
+    let mut out = String::with_capacity(escaped.len() + 16);
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(part);
+        } else if i + 1 == parts.len() {
+            // An unpaired backtick stays as it was.
+            out.push('`');
+            out.push_str(part);
+        } else {
+            out.push_str("<code>");
+            out.push_str(part);
+            out.push_str("</code>");
+        }
+    }
+    out
+}
+
 /// The Tera instance: embedded templates, then the user's overrides.
 pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
     let mut t = tera::Tera::new();
     t.register_filter("md", |v: &str, _: tera::Kwargs, _: &tera::State| {
         md_escape(v)
+    });
+    // Messages quote ids in backticks: escape everything, then show those as code.
+    t.register_filter("ticks", |v: &str, _: tera::Kwargs, _: &tera::State| {
+        ticks(v)
     });
     // An empty value shown as a dash in tables.
     t.register_filter("dash", |v: &str, _: tera::Kwargs, _: &tera::State| {
@@ -729,6 +765,20 @@ mod tests {
             "&lt;script&gt;a\\|b&lt;/script&gt;"
         );
         assert_eq!(md_escape("line\nbreak"), "line break");
+    }
+
+    #[test]
+    fn ticks_escapes_then_marks_code() {
+        assert_eq!(
+            ticks("audited in `ia-2026`"),
+            "audited in <code>ia-2026</code>"
+        );
+        assert_eq!(
+            ticks("`<script>` & \"x\""),
+            "<code>&lt;script&gt;</code> &amp; &quot;x&quot;"
+        );
+        assert_eq!(ticks("one ` open"), "one ` open");
+        assert_eq!(ticks("`a` and `b"), "<code>a</code> and `b");
     }
 
     #[test]
