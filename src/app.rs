@@ -591,7 +591,8 @@ fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
         None => None,
     };
     let project = load(a.common.path.as_deref(), None)?;
-    let gap = assess::gap(&project, as_of);
+    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let gap = assess::gap_with(&project, as_of, &evidence);
     let regressions = match &baseline {
         Some(t) => Some(
             assess::regressions(&gap, t)
@@ -610,6 +611,7 @@ fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
         link_root: project.evidence_root.clone(),
         regressions: regressions.as_deref(),
         crosswalks: crate::crosswalk::report_sections(&project, &gap),
+        evidence: &evidence,
     };
     let view = crate::report::report_view(&inputs);
     let name = match a.format {
@@ -627,7 +629,8 @@ fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
         a.common.path.as_deref(),
         (a.format == SoaFormat::Json).then_some("soa"),
     )?;
-    let mut gap = assess::gap(&project, as_of);
+    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let mut gap = assess::gap_with(&project, as_of, &evidence);
     let system = match &a.system {
         Some(id) => Some(find_system(&project, id)?),
         None => None,
@@ -647,6 +650,7 @@ fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
         link_root: project.evidence_root.clone(),
         regressions: None,
         crosswalks: Vec::new(),
+        evidence: &evidence,
     };
     let text = match a.format {
         SoaFormat::Csv => crate::report::soa_csv(&rows),
@@ -687,10 +691,12 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     }
     let engine = crate::report::engine(None)?;
     let project = load(a.path.as_deref(), None)?;
-    let gap = assess::gap(&project, as_of);
+    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let gap = assess::gap_with(&project, as_of, &evidence);
     let generated_text = generated.format("%Y-%m-%d %H:%M UTC").to_string();
     let virtual_root = PathBuf::from("/aims-pack");
-    let inputs = |dir: &str| crate::report::Inputs {
+    // Only the report has crosswalk sections; the SoA does not need them.
+    let inputs = |dir: &str, crosswalks: Vec<serde_json::Value>| crate::report::Inputs {
         project: &project,
         gap: &gap,
         as_of,
@@ -698,11 +704,15 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         out_dir: virtual_root.join(dir),
         link_root: virtual_root.join("evidence"),
         regressions: None,
-        crosswalks: crate::crosswalk::report_sections(&project, &gap),
+        crosswalks,
+        evidence: &evidence,
     };
     let mut entries: Vec<Entry> = Vec::new();
     let bytes = |s: String| Content::Bytes(s.into_bytes());
-    let view = crate::report::report_view(&inputs("reports"));
+    let view = crate::report::report_view(&inputs(
+        "reports",
+        crate::crosswalk::report_sections(&project, &gap),
+    ));
     entries.push(Entry {
         path: "reports/report.html".into(),
         content: bytes(crate::report::render(&engine, "report.html", &view)?),
@@ -712,7 +722,7 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         content: bytes(crate::report::render(&engine, "report.md", &view)?),
     });
     let rows = crate::report::soa_rows(&project, &gap, None);
-    let soa = crate::report::soa_view(&inputs("soa"), &rows);
+    let soa = crate::report::soa_view(&inputs("soa", Vec::new()), &rows);
     entries.push(Entry {
         path: "soa/soa.md".into(),
         content: bytes(crate::report::render(&engine, "soa.md", &soa)?),
@@ -773,7 +783,7 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
             content: Content::File(src),
         });
     }
-    let (files, left_out) = crate::pack::evidence_files(&project);
+    let (files, left_out) = crate::pack::evidence_files(&project, &evidence);
     for f in &files {
         entries.push(Entry {
             path: format!("evidence/{f}"),

@@ -267,8 +267,13 @@ impl Judge<'_> {
 /// Run the rules and judge every catalogue control for the organisation
 /// and each system it applies to.
 pub fn gap(project: &Project, as_of: Date) -> Gap {
-    let ev = Evidence::new(&project.evidence_root);
-    let findings = rules::run_with(project, as_of, &ev);
+    gap_with(project, as_of, &Evidence::new(&project.evidence_root))
+}
+
+/// As [`gap`], with a resolver the caller keeps, so that a report or a pack
+/// built from the same run resolves each citation once.
+pub fn gap_with(project: &Project, as_of: Date, ev: &Evidence) -> Gap {
+    let findings = rules::run_with(project, as_of, ev);
     let capped = findings
         .iter()
         .filter(|f| {
@@ -280,7 +285,7 @@ pub fn gap(project: &Project, as_of: Date) -> Gap {
         .collect();
     let judge = Judge {
         project,
-        ev: &ev,
+        ev,
         as_of,
         capped,
     };

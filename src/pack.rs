@@ -142,8 +142,7 @@ fn citations(project: &Project) -> Vec<(String, String, Option<String>)> {
 }
 
 /// The evidence files to pack (relative to the root) and the citations left out, with why.
-pub fn evidence_files(project: &Project) -> (BTreeSet<String>, Vec<LeftOut>) {
-    let ev = Evidence::new(&project.evidence_root);
+pub fn evidence_files(project: &Project, ev: &Evidence) -> (BTreeSet<String>, Vec<LeftOut>) {
     let mut files = BTreeSet::new();
     let mut left = BTreeSet::new();
     for (cited, by, sha) in citations(project) {

@@ -212,6 +212,8 @@ pub struct Inputs<'a> {
     pub link_root: PathBuf,
     pub regressions: Option<&'a [Regression]>,
     pub crosswalks: Vec<Value>,
+    /// The resolver the gap analysis used: citations are resolved once per run.
+    pub evidence: &'a Evidence,
 }
 
 fn header(i: &Inputs) -> Value {
@@ -339,7 +341,7 @@ fn heat_map(points: &[(u8, u8)], appetite: u8) -> Value {
 pub fn report_view(i: &Inputs) -> Value {
     let p = i.project;
     let inv = &p.inventory;
-    let ev = Evidence::new(&p.evidence_root);
+    let ev = i.evidence;
     let link = Linker {
         root: i.link_root.clone(),
         out_dir: i.out_dir.clone(),
@@ -374,7 +376,7 @@ pub fn report_view(i: &Inputs) -> Value {
                     .map(|c| {
                         let control = p.catalog.get(&c.id);
                         let evidence = match (inv.controls.get(&c.id), control) {
-                            (Some(st), Some(ctl)) => evidence_rows(&ev, &link, &st.statement, ctl, i),
+                            (Some(st), Some(ctl)) => evidence_rows(ev, &link, &st.statement, ctl, i),
                             _ => vec![],
                         };
                         for e in &evidence {
