@@ -1184,17 +1184,6 @@ fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
 // ---------------------------------------------------------------------------
 // aims risks
 
-/// A 5x5 matrix of counts: `[impact-1][likelihood-1]`.
-fn heat(points: impl Iterator<Item = (u8, u8)>) -> [[usize; 5]; 5] {
-    let mut m = [[0usize; 5]; 5];
-    for (l, i) in points {
-        if (1..=5).contains(&l) && (1..=5).contains(&i) {
-            m[usize::from(i - 1)][usize::from(l - 1)] += 1;
-        }
-    }
-    m
-}
-
 fn heat_text(title: &str, m: &[[usize; 5]; 5], appetite: u8) -> String {
     let mut o = format!("{title}\n            likelihood →\n             1    2    3    4    5\n");
     for i in (1..=5u8).rev() {
@@ -1225,8 +1214,8 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
     )?;
     let inv = &project.inventory;
     let appetite = inv.risk_appetite();
-    let inherent = heat(inv.risks.iter().map(|r| (r.likelihood.0, r.impact.0)));
-    let residual = heat(inv.risks.iter().map(|r| {
+    let inherent = crate::report::heat(inv.risks.iter().map(|r| (r.likelihood.0, r.impact.0)));
+    let residual = crate::report::heat(inv.risks.iter().map(|r| {
         r.residual
             .as_ref()
             .map_or((r.likelihood.0, r.impact.0), |x| {

@@ -312,15 +312,24 @@ fn bar_chart(groups: &[&crate::assess::GroupSummary]) -> Value {
     json!({"bars": bars, "height": 20.0 + groups.len() as f64 * row})
 }
 
+/// A 5x5 matrix of counts of (likelihood, impact) points: `[impact-1][likelihood-1]`.
+pub fn heat(points: impl Iterator<Item = (u8, u8)>) -> [[usize; 5]; 5] {
+    let mut m = [[0usize; 5]; 5];
+    for (l, i) in points {
+        if (1..=5).contains(&l) && (1..=5).contains(&i) {
+            m[usize::from(i - 1)][usize::from(l - 1)] += 1;
+        }
+    }
+    m
+}
+
 /// A 5×5 heat map: cells from impact 5 (top) to 1, likelihood 1 to 5.
 fn heat_map(points: &[(u8, u8)], appetite: u8) -> Value {
+    let counts = heat(points.iter().copied());
     let mut cells = Vec::new();
     for (row, impact) in (1..=5u8).rev().enumerate() {
         for likelihood in 1..=5u8 {
-            let count = points
-                .iter()
-                .filter(|(l, i)| *l == likelihood && *i == impact)
-                .count();
+            let count = counts[usize::from(impact - 1)][usize::from(likelihood - 1)];
             let score = u16::from(likelihood) * u16::from(impact);
             let band = if score > u16::from(appetite) {
                 if score >= 15 { "high" } else { "above" }
