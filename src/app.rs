@@ -13,7 +13,7 @@ use crate::catalog::{Catalog, Control};
 use crate::cli::*;
 use crate::diag::{self, Diagnostic, Severity};
 use crate::inventory::{self, LoadFailure, Project};
-use crate::output::{self, RunError, emit, envelope};
+use crate::output::{self, Guard, RunError, emit, envelope};
 use crate::rules::{self, Finding};
 
 pub const EXIT_OK: u8 = 0;
@@ -173,7 +173,11 @@ fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
     let failed = findings.iter().any(|f| rules::denied(f, deny));
     let c = counts(&findings);
     match a.format {
-        CheckFormat::Sarif => emit(&crate::ci::sarif(&findings), &a.common.out)?,
+        CheckFormat::Sarif => emit(
+            &crate::ci::sarif(&findings),
+            &a.common.out,
+            Guard::Project(&project),
+        )?,
         CheckFormat::Json => {
             let data = json!({
                 "as_of": as_of,
@@ -182,7 +186,11 @@ fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
                 "passed": !failed,
                 "findings": findings,
             });
-            emit(&envelope("check", data)?, &a.common.out)?;
+            emit(
+                &envelope("check", data)?,
+                &a.common.out,
+                Guard::Project(&project),
+            )?;
         }
         CheckFormat::Human => {
             let live: Vec<Diagnostic> = findings
@@ -232,7 +240,7 @@ fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
             if !term.quiet || failed || to_file {
                 text.push_str(&summary);
             }
-            emit(&text, &a.common.out)?;
+            emit(&text, &a.common.out, Guard::Project(&project))?;
         }
     }
     Ok(if failed { EXIT_GATE } else { EXIT_OK })
@@ -327,7 +335,7 @@ fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
             term.color_out && a.common.out.output.is_none(),
         ),
     };
-    emit(&text, &a.common.out)?;
+    emit(&text, &a.common.out, Guard::Project(&project))?;
     if !term.quiet || failed {
         let color = term.color_err;
         for r in &regressions {
@@ -618,7 +626,11 @@ fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
         DocFormat::Html => "report.html",
         DocFormat::Markdown => "report.md",
     };
-    emit(&crate::report::render(&engine, name, &view)?, &a.common.out)?;
+    emit(
+        &crate::report::render(&engine, name, &view)?,
+        &a.common.out,
+        Guard::Project(&project),
+    )?;
     Ok(EXIT_OK)
 }
 
@@ -667,7 +679,7 @@ fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
             &crate::report::soa_view(&inputs, &rows),
         )?,
     };
-    emit(&text, &a.common.out)?;
+    emit(&text, &a.common.out, Guard::Project(&project))?;
     Ok(EXIT_OK)
 }
 
@@ -758,7 +770,9 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
             json!({"as_of": as_of, "systems": systems}),
         )?),
     });
-    // The inventory as it is: aims.toml, inventory files and catalogue overlays.
+    // The inventory as it is: aims.toml, inventory files and catalogue overlays,
+    // each read through the safe reader under the repository root.
+    let repo = std::sync::Arc::new(crate::safe::Root::new(&project.root));
     let mut sources: Vec<PathBuf> = Vec::new();
     if let Some(c) = &project.config_path {
         sources.push(c.clone());
@@ -772,7 +786,7 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     for src in sources {
         let rel = src
             .strip_prefix(&project.root)
-            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .map(crate::evidence::rel_text)
             .unwrap_or_else(|_| {
                 src.file_name()
                     .map(|n| n.to_string_lossy().into_owned())
@@ -780,14 +794,15 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
             });
         entries.push(Entry {
             path: format!("inventory/{rel}"),
-            content: Content::File(src),
+            content: Content::File(repo.clone(), src),
         });
     }
     let (files, left_out) = crate::pack::evidence_files(&project, &evidence);
+    let evidence_root = std::sync::Arc::new(crate::safe::Root::new(&project.evidence_root));
     for f in &files {
         entries.push(Entry {
             path: format!("evidence/{f}"),
-            content: Content::File(project.evidence_root.join(f)),
+            content: Content::File(evidence_root.clone(), PathBuf::from(f)),
         });
     }
     entries.sort_by(|x, y| x.path.cmp(&y.path));
@@ -809,50 +824,58 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     });
     entries.sort_by(|x, y| x.path.cmp(&y.path));
 
+    // Sizes for the progress bar only; what is packed is what is read.
     let total: u64 = entries
         .iter()
         .map(|e| match &e.content {
             Content::Bytes(b) => b.len() as u64,
-            Content::File(p) => std::fs::metadata(p).map(|m| m.len()).unwrap_or(0),
+            Content::File(root, p) => std::fs::symlink_metadata(root.path().join(p))
+                .map(|m| m.len())
+                .unwrap_or(0),
         })
         .sum();
     let bar = progress_bar(total, term);
-    let records = crate::pack::hash_entries(&entries, &|n| bar.inc(n))?;
-    bar.finish_and_clear();
-    let manifest = crate::pack::Manifest {
-        format: "aims-pack".into(),
-        format_version: 1,
-        tool: "aims".into(),
-        tool_version: env!("CARGO_PKG_VERSION").into(),
-        catalog: project.catalog.standard.clone(),
-        catalog_version: project.catalog.version.clone(),
-        as_of: as_of.to_string(),
-        generated_at: generated.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        git_commit: crate::pack::git_commit(&project.root),
-        files: records,
-        left_out: left_out.clone(),
+    let git_commit = crate::pack::git_commit(&project.root);
+    let make_manifest = |records: Vec<crate::pack::FileRecord>| {
+        let manifest = crate::pack::Manifest {
+            format: "aims-pack".into(),
+            format_version: 1,
+            tool: "aims".into(),
+            tool_version: env!("CARGO_PKG_VERSION").into(),
+            catalog: project.catalog.standard.clone(),
+            catalog_version: project.catalog.version.clone(),
+            as_of: as_of.to_string(),
+            generated_at: generated.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            git_commit: git_commit.clone(),
+            files: records,
+            left_out: left_out.clone(),
+        };
+        let mut manifest_bytes =
+            serde_json::to_vec_pretty(&manifest).map_err(|e| RunError::Io(e.to_string()))?;
+        manifest_bytes.push(b'\n');
+        let signature = signing
+            .as_ref()
+            .map(|k| crate::pack::sign(k, &manifest_bytes));
+        Ok((manifest_bytes, signature))
     };
-    let mut manifest_bytes =
-        serde_json::to_vec_pretty(&manifest).map_err(|e| RunError::Io(e.to_string()))?;
-    manifest_bytes.push(b'\n');
-    let signature = signing
-        .as_ref()
-        .map(|k| crate::pack::sign(k, &manifest_bytes));
-    crate::pack::write(
+    let records = crate::pack::write(
         &a.output,
         &entries,
-        &manifest_bytes,
-        signature.as_deref(),
+        &make_manifest,
         generated,
         a.force,
+        Guard::Project(&project),
+        &|n| bar.inc(n),
     )?;
+    bar.finish_and_clear();
+    let packed: u64 = records.iter().map(|r| r.size).sum();
     if !term.quiet {
         eprintln!(
             "packed {} files ({:.1} MB) into {}{}",
-            manifest.files.len(),
-            total as f64 / 1e6,
+            records.len(),
+            packed as f64 / 1e6,
             a.output.display(),
-            if signature.is_some() { ", signed" } else { "" }
+            if signing.is_some() { ", signed" } else { "" }
         );
         for l in &left_out {
             eprintln!(
@@ -893,6 +916,7 @@ fn verify_cmd(a: VerifyArgs, term: Term) -> Result<u8, Failure> {
         ListFormat::Json => emit(
             &envelope("verify", json!({"pack": a.pack, "ok": ok, "result": v}))?,
             &OutputArgs::default(),
+            Guard::None,
         )?,
         ListFormat::Table => {
             let mut out = String::new();
@@ -921,7 +945,7 @@ fn verify_cmd(a: VerifyArgs, term: Term) -> Result<u8, Failure> {
                 v.extra.len()
             ));
             if !term.quiet || !ok {
-                emit(&out, &OutputArgs::default())?;
+                emit(&out, &OutputArgs::default(), Guard::None)?;
             }
         }
     }
@@ -941,13 +965,9 @@ fn keygen_cmd(a: KeygenArgs) -> Result<u8, Failure> {
         }
     }
     let (s, p) = crate::pack::keygen()?;
-    output::write_file(&secret, s.as_bytes(), false)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let _ = std::fs::set_permissions(&secret, std::fs::Permissions::from_mode(0o600));
-    }
-    output::write_file(&public, p.as_bytes(), false)?;
+    // Private from its first byte: never readable by others, not even briefly.
+    output::write_file_mode(&secret, s.as_bytes(), false, Guard::None, 0o600)?;
+    output::write_file(&public, p.as_bytes(), false, Guard::None)?;
     println!(
         "wrote {} (keep it secret) and {} (give it to the auditor)",
         secret.display(),
@@ -1060,7 +1080,11 @@ fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
             )
         }
     };
-    emit(&text, &a.common.out)?;
+    emit(
+        &text,
+        &a.common.out,
+        project.as_ref().map_or(Guard::None, Guard::Project),
+    )?;
     Ok(EXIT_OK)
 }
 
@@ -1177,7 +1201,7 @@ fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
             out
         }
     };
-    emit(&text, &a.common.out)?;
+    emit(&text, &a.common.out, Guard::Project(&project))?;
     Ok(EXIT_OK)
 }
 
@@ -1311,7 +1335,7 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
             )
         }
     };
-    emit(&text, &a.common.out)?;
+    emit(&text, &a.common.out, Guard::Project(&project))?;
     Ok(EXIT_OK)
 }
 
@@ -1331,7 +1355,7 @@ fn readiness_cmd(a: ReadinessArgs) -> Result<u8, Failure> {
         TableFormat::Table => crate::readiness::readiness_table(&r),
         TableFormat::Markdown => crate::readiness::readiness_markdown(&r),
     };
-    emit(&text, &a.common.out)?;
+    emit(&text, &a.common.out, Guard::Project(&project))?;
     Ok(EXIT_OK)
 }
 
@@ -1347,7 +1371,7 @@ fn plan_cmd(a: PlanArgs) -> Result<u8, Failure> {
         PlanFormat::Json => envelope("plan", &p)?,
         PlanFormat::Markdown => crate::readiness::plan_markdown(&p),
     };
-    emit(&text, &a.common.out)?;
+    emit(&text, &a.common.out, Guard::Project(&project))?;
     Ok(EXIT_OK)
 }
 
@@ -1395,7 +1419,7 @@ fn controls(a: ControlsArgs) -> Result<u8, Failure> {
             ListFormat::Json => envelope("controls", json!({"controls": [c]}))?,
             ListFormat::Table => describe_control(&catalog, c),
         };
-        emit(&text, &a.out)?;
+        emit(&text, &a.out, Guard::None)?;
         return Ok(EXIT_OK);
     }
     let text = match a.format {
@@ -1449,7 +1473,7 @@ fn controls(a: ControlsArgs) -> Result<u8, Failure> {
             )
         }
     };
-    emit(&text, &a.out)?;
+    emit(&text, &a.out, Guard::None)?;
     Ok(EXIT_OK)
 }
 
@@ -1546,7 +1570,7 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
                 r.id
             ),
         };
-        emit(&text, &a.out)?;
+        emit(&text, &a.out, Guard::None)?;
         return Ok(EXIT_OK);
     }
     let text = match a.format {
@@ -1559,7 +1583,7 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
             format!("{t}\n`aims rules ID` explains one rule and how to fix its findings.\n")
         }
     };
-    emit(&text, &a.out)?;
+    emit(&text, &a.out, Guard::None)?;
     Ok(EXIT_OK)
 }
 
@@ -1616,11 +1640,7 @@ fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
     if !dir.is_dir() {
         return Err(RunError::Io(format!("`{}` is not a folder", dir.display())).into());
     }
-    std::fs::create_dir_all(dir.join("docs"))
-        .map_err(|e| RunError::Io(format!("cannot create docs/: {e}")))?;
-    for (f, content) in &files {
-        output::write_file(&dir.join(f), content.as_bytes(), false)?;
-    }
+    output::write_all_or_none(&dir, &files)?;
     if !term.quiet {
         println!(
             "Created aims.toml, aims.yaml, aims.schema.json and docs/ai-policy.md in {}.",
@@ -1638,7 +1658,7 @@ fn completions(a: CompletionsArgs) -> Result<u8, Failure> {
     use clap::CommandFactory;
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut Cli::command(), "aims", &mut buf);
-    emit(&String::from_utf8_lossy(&buf), &a.out)?;
+    emit(&String::from_utf8_lossy(&buf), &a.out, Guard::None)?;
     Ok(EXIT_OK)
 }
 
@@ -1648,7 +1668,7 @@ fn man(a: SchemaArgs) -> Result<u8, Failure> {
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)
         .map_err(|e| RunError::Io(format!("cannot render the man page: {e}")))?;
-    emit(&String::from_utf8_lossy(&buf), &a.out)?;
+    emit(&String::from_utf8_lossy(&buf), &a.out, Guard::None)?;
     Ok(EXIT_OK)
 }
 
@@ -1664,6 +1684,6 @@ pub fn schema_json() -> Result<String, RunError> {
 }
 
 fn schema(a: SchemaArgs) -> Result<u8, Failure> {
-    emit(&schema_json()?, &a.out)?;
+    emit(&schema_json()?, &a.out, Guard::None)?;
     Ok(EXIT_OK)
 }

@@ -145,7 +145,8 @@ pub fn find_upwards(start: &Path) -> Option<PathBuf> {
     let mut dir = Some(start);
     while let Some(d) = dir {
         let candidate = d.join(CONFIG_FILE);
-        if candidate.is_file() {
+        // Anything named aims.toml counts; the reader says what is wrong with it.
+        if candidate.symlink_metadata().is_ok() {
             return Some(candidate);
         }
         dir = d.parent();

@@ -9,9 +9,8 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fs;
 use std::io::Read;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use globset::GlobBuilder;
 use sha2::{Digest, Sha256};
@@ -19,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::catalog::Control;
 use crate::config::Config;
 use crate::inventory::model::{Date, Duration, EvidenceRef, Inventory, Statement};
+use crate::safe::{Refusal, Root};
 
 /// What is wrong with one citation, if anything.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,8 +73,10 @@ pub struct Resolution {
 /// Resolves citations under one root, caching results and the folder walk.
 pub struct Evidence {
     root: PathBuf,
-    /// The canonical root, when it exists.
-    canon_root: Option<PathBuf>,
+    /// Every evidence file is opened through this, contained in the root.
+    safe: Root,
+    /// Every file under the root: its name as text, and whether that text
+    /// is the name exactly (`false` for a name that is not UTF-8).
     walk: RefCell<Option<Vec<(String, bool)>>>,
     cache: RefCell<HashMap<(String, Option<String>), Resolution>>,
 }
@@ -85,28 +87,24 @@ fn has_glob_chars(s: &str) -> bool {
 
 /// Lexically normalise a relative path; `None` when it is absolute or climbs above its start.
 fn normalise(p: &str) -> Option<PathBuf> {
-    let path = Path::new(p);
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::Normal(s) => out.push(s),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(out)
+    crate::safe::normalise(Path::new(p))
+}
+
+/// A relative path as the `/`-separated text the inventory and the pack use.
+/// A backslash in a Unix file name is a character of the name, not a separator.
+pub fn rel_text(rel: &Path) -> String {
+    let parts: Vec<_> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect();
+    parts.join("/")
 }
 
 impl Evidence {
     pub fn new(root: &Path) -> Self {
         Evidence {
             root: root.to_path_buf(),
-            canon_root: fs::canonicalize(root).ok(),
+            safe: Root::new(root),
             walk: RefCell::new(None),
             cache: RefCell::new(HashMap::new()),
         }
@@ -128,7 +126,7 @@ impl Evidence {
     }
 
     fn resolve_uncached(&self, cited: &str, sha256: Option<&str>) -> Resolution {
-        let Some(canon_root) = &self.canon_root else {
+        if self.safe.canonical().is_none() {
             return Resolution {
                 files: vec![],
                 problem: Some(Problem::Unreadable(
@@ -152,8 +150,8 @@ impl Evidence {
                     problem: Some(Problem::OutsideRoot),
                 };
             };
-            let rel_text = rel.to_string_lossy().replace('\\', "/");
-            return match self.check_file(canon_root, &rel, sha256) {
+            let rel_text = rel_text(&rel);
+            return match self.check_file(&rel, sha256) {
                 Ok(()) => Resolution {
                     files: vec![rel_text],
                     problem: None,
@@ -184,11 +182,17 @@ impl Evidence {
         let walk = self.walk.borrow();
         let mut files = Vec::new();
         let mut problem = None;
-        for (rel, _is_link) in walk.as_deref().unwrap_or_default() {
+        for (rel, exact) in walk.as_deref().unwrap_or_default() {
             if !matcher.is_match(rel) {
                 continue;
             }
-            match self.check_file(canon_root, Path::new(rel), None) {
+            if !exact {
+                problem.get_or_insert(Problem::Unreadable(format!(
+                    "the name of `{rel}` is not valid UTF-8; rename the file so the inventory and the pack manifest can name it"
+                )));
+                continue;
+            }
+            match self.check_file(Path::new(rel), None) {
                 Ok(()) => files.push(rel.clone()),
                 // One bad match spoils the citation, but keep the first reason.
                 Err(p) => {
@@ -209,38 +213,20 @@ impl Evidence {
 
     /// One file under the root: inside (after symlinks), a regular file,
     /// readable, not empty, and matching its hash when one is recorded.
-    fn check_file(
-        &self,
-        canon_root: &Path,
-        rel: &Path,
-        sha256: Option<&str>,
-    ) -> Result<(), Problem> {
-        let full = self.root.join(rel);
-        if full.symlink_metadata().is_err() {
-            return Err(Problem::Missing);
-        }
-        let canon = match fs::canonicalize(&full) {
-            Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Problem::Missing),
-            Err(e) => return Err(Problem::Unreadable(io_reason(&e))),
-        };
-        if !canon.starts_with(canon_root) {
-            return Err(Problem::OutsideRoot);
-        }
-        let meta = fs::metadata(&canon).map_err(|e| Problem::Unreadable(io_reason(&e)))?;
-        if meta.is_dir() {
-            return Err(Problem::Unreadable(
+    fn check_file(&self, rel: &Path, sha256: Option<&str>) -> Result<(), Problem> {
+        let opened = self.safe.open(rel).map_err(|r| match r {
+            Refusal::Outside => Problem::OutsideRoot,
+            Refusal::Missing => Problem::Missing,
+            Refusal::NotAFile("a folder") => Problem::Unreadable(
                 "it is a folder; cite the files in it, or a glob such as `folder/*.md`".into(),
-            ));
-        }
-        if !meta.is_file() {
-            return Err(Problem::Unreadable("it is not a regular file".into()));
-        }
-        if meta.len() == 0 {
+            ),
+            other => Problem::Unreadable(other.to_string()),
+        })?;
+        if opened.len == 0 {
             return Err(Problem::Unreadable("the file is empty".into()));
         }
-        let mut f = fs::File::open(&canon).map_err(|e| Problem::Unreadable(io_reason(&e)))?;
         if let Some(expected) = sha256 {
+            let mut f = opened.file;
             let actual = hash_reader(&mut f).map_err(|e| Problem::Unreadable(io_reason(&e)))?;
             let expected = expected.trim().to_lowercase();
             if actual != expected {
@@ -273,7 +259,8 @@ impl Evidence {
                 continue;
             }
             if let Ok(rel) = entry.path().strip_prefix(&self.root) {
-                out.push((rel.to_string_lossy().replace('\\', "/"), ft.is_symlink()));
+                let exact = rel.to_str().is_some();
+                out.push((rel_text(rel), exact));
             }
             if out.len() >= 1_000_000 {
                 break;
@@ -403,6 +390,7 @@ fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     fn tree() -> tempfile::TempDir {
         let d = tempfile::tempdir().unwrap();

@@ -2,7 +2,7 @@
 //! and files that are never clobbered and never left half-written.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -69,35 +69,210 @@ pub fn envelope<T: Serialize>(command: &str, data: T) -> Result<String, RunError
     Ok(s)
 }
 
+/// What `--force` must never replace: the files of the loaded AIMS.
+/// Judged only when an existing target is about to be replaced.
+#[derive(Clone, Copy, Default)]
+pub enum Guard<'a> {
+    /// No inventory is loaded (`aims controls --output`, `aims keygen`).
+    #[default]
+    None,
+    Project(&'a crate::inventory::Project),
+}
+
+impl Guard<'_> {
+    /// The repository's own files (canonical): aims.toml, inventory files,
+    /// overlays and every cited evidence file, with what each is.
+    fn own_files(&self) -> Vec<(PathBuf, String)> {
+        let Guard::Project(p) = self else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut add = |path: PathBuf, what: String| {
+            if let Ok(c) = std::fs::canonicalize(&path) {
+                out.push((c, what));
+            }
+        };
+        if let Some(c) = &p.config_path {
+            add(c.clone(), "the settings file".into());
+        }
+        for f in &p.files {
+            add(p.base.join(f), "an inventory file".into());
+        }
+        for x in &p.config.catalog.extra {
+            add(p.root.join(x), "a catalogue overlay".into());
+        }
+        let ev = crate::evidence::Evidence::new(&p.evidence_root);
+        for f in crate::pack::evidence_files(p, &ev).0 {
+            add(p.evidence_root.join(&f), format!("evidence `{f}`"));
+        }
+        out
+    }
+
+    /// Folders that hold the AIMS itself: replacing one (or a folder
+    /// around one) would delete it.
+    fn own_folders(&self) -> Vec<PathBuf> {
+        let Guard::Project(p) = self else {
+            return Vec::new();
+        };
+        [&p.root, &p.evidence_root]
+            .into_iter()
+            .filter_map(|d| std::fs::canonicalize(d).ok())
+            .collect()
+    }
+
+    /// Refuse to replace `target` (which exists) when it is not ours to replace.
+    pub fn check_replace(&self, target: &Path) -> Result<(), RunError> {
+        let shown = target.display();
+        let meta = match target.symlink_metadata() {
+            Ok(m) => m,
+            Err(_) => return Ok(()),
+        };
+        if meta.file_type().is_symlink() {
+            return Err(RunError::Usage(format!(
+                "`{shown}` is a symlink; --force replaces only files and packs aims wrote, never a link. Remove it or choose another --output"
+            )));
+        }
+        let canon = std::fs::canonicalize(target)
+            .map_err(|e| RunError::Io(format!("cannot replace `{shown}`: {e}")))?;
+        if meta.is_dir() {
+            for f in self.own_folders() {
+                if f.starts_with(&canon) {
+                    return Err(RunError::Usage(format!(
+                        "`{shown}` holds the AIMS itself (its inventory or evidence root); --force never replaces it. Choose another --output"
+                    )));
+                }
+            }
+        }
+        for (f, what) in self.own_files() {
+            if f == canon || (meta.is_dir() && f.starts_with(&canon)) {
+                let inside = if f == canon { "is" } else { "holds" };
+                return Err(RunError::Usage(format!(
+                    "`{shown}` {inside} {what} of this AIMS; --force never replaces the repository's own files. Choose another --output"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Prefix of every temporary file or folder `aims` creates beside a
+/// target; the process id lets a later run sweep what a killed run left.
+const TMP_PREFIX: &str = ".aims-tmp-";
+
+/// A builder for a temporary file or folder, created with `mode` less the
+/// umask: 0o666 gives 0644 and 0o777 gives 0755 under 022 (not tempfile's
+/// private 0600); a secret key asks for 0o600 from the start.
+pub fn tmp_builder<'a>(mode: u32) -> tempfile::Builder<'a, 'a> {
+    let mut b = tempfile::Builder::new();
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    b.prefix(PREFIX.get_or_init(|| format!("{TMP_PREFIX}{}-", std::process::id())));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    b
+}
+
+/// Remove what killed runs left in `dir`: temporary files and folders of
+/// processes that no longer exist. Best effort; never touches anything else.
+pub fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let p = e.path();
+        let _ = match e.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&p),
+            Ok(_) => std::fs::remove_file(&p),
+            Err(_) => Ok(()),
+        };
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_: u32) -> bool {
+    // Without /proc we cannot tell; keep it.
+    true
+}
+
+/// The folder `path` is written in.
+pub fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Give the new file the mode of the one it replaces (`--force` keeps 0644).
+pub fn keep_mode(new: &std::fs::File, old: &Path) {
+    if let Ok(m) = std::fs::metadata(old) {
+        let _ = new.set_permissions(m.permissions());
+    }
+}
+
 /// Write `content` to `path` through a temporary file in the same folder
 /// and a rename, so a reader never sees half a file and a failed run
-/// leaves nothing. An existing file is kept unless `force`.
-pub fn write_file(path: &Path, content: &[u8], force: bool) -> Result<(), RunError> {
+/// leaves nothing. An existing file is kept unless `force`, and `force`
+/// never replaces the repository's own files (see [`Guard`]).
+pub fn write_file(path: &Path, content: &[u8], force: bool, guard: Guard) -> Result<(), RunError> {
+    write_file_mode(path, content, force, guard, 0o666)
+}
+
+/// [`write_file`] with the mode to create a new file with (before the umask).
+pub fn write_file_mode(
+    path: &Path,
+    content: &[u8],
+    force: bool,
+    guard: Guard,
+    mode: u32,
+) -> Result<(), RunError> {
     let shown = path.display();
     if path.is_dir() {
         return Err(RunError::Usage(format!(
             "--output `{shown}` is a folder; name a file"
         )));
     }
-    if !force && (path.exists() || path.symlink_metadata().is_ok()) {
+    let exists = path.symlink_metadata().is_ok();
+    if exists && !force {
         return Err(RunError::Usage(format!(
             "`{shown}` already exists; pass --force to overwrite it"
         )));
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
+    if exists {
+        guard.check_replace(path)?;
+    }
+    let dir = parent_of(path);
     if !dir.is_dir() {
         return Err(RunError::Io(format!(
             "cannot write `{shown}`: folder `{}` does not exist",
             dir.display()
         )));
     }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".aims-tmp-")
-        .tempfile_in(dir)
+    sweep_stale(&dir);
+    let mut tmp = tmp_builder(mode)
+        .tempfile_in(&dir)
         .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", dir.display())))?;
+    if exists {
+        keep_mode(tmp.as_file(), path);
+    }
     tmp.write_all(content)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))?;
@@ -117,10 +292,80 @@ pub fn write_file(path: &Path, content: &[u8], force: bool) -> Result<(), RunErr
     })
 }
 
+/// Write several new files under `dir` (`aims init`): each is staged
+/// complete under a temporary name first (a new sub-folder as a whole),
+/// then all are renamed into place, so a failed or killed run leaves
+/// nothing at the targets (and its temporary files are swept by the next
+/// run). Never overwrites.
+pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), RunError> {
+    use std::collections::BTreeMap;
+    sweep_stale(dir);
+    let io = |what: &Path, e: std::io::Error| {
+        RunError::Io(format!("cannot write `{}`: {e}", what.display()))
+    };
+    // New sub-folders are built whole under a temporary name.
+    let mut new_dirs: BTreeMap<String, tempfile::TempDir> = BTreeMap::new();
+    let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::new();
+    for (rel, content) in files {
+        let target = dir.join(rel);
+        let (sub, holder) = match rel.split_once('/') {
+            Some((sub, _)) if !dir.join(sub).exists() => {
+                if !new_dirs.contains_key(sub) {
+                    let t = tmp_builder(0o777).tempdir_in(dir).map_err(|e| io(dir, e))?;
+                    new_dirs.insert(sub.to_string(), t);
+                }
+                let t = &new_dirs[sub];
+                let inner = t.path().join(&rel[sub.len() + 1..]);
+                if let Some(p) = inner.parent() {
+                    std::fs::create_dir_all(p).map_err(|e| io(p, e))?;
+                }
+                (Some(sub), inner)
+            }
+            _ => (None, target.clone()),
+        };
+        let folder = parent_of(&holder);
+        let mut tmp = tmp_builder(0o666)
+            .tempfile_in(&folder)
+            .map_err(|e| io(&folder, e))?;
+        tmp.write_all(content.as_bytes())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| io(&target, e))?;
+        match sub {
+            // Inside a staged folder: give it its final name there now.
+            Some(_) => {
+                tmp.persist_noclobber(&holder)
+                    .map_err(|e| io(&target, e.error))?;
+            }
+            None => staged.push((tmp, target)),
+        }
+    }
+    for (tmp, target) in staged {
+        tmp.persist_noclobber(&target).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                RunError::Usage(format!(
+                    "`{}` already exists; nothing was overwritten",
+                    target.display()
+                ))
+            } else {
+                io(&target, e.error)
+            }
+        })?;
+    }
+    for (sub, t) in new_dirs {
+        let target = dir.join(&sub);
+        let staged = t.keep();
+        if let Err(e) = std::fs::rename(&staged, &target) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(io(&target, e));
+        }
+    }
+    Ok(())
+}
+
 /// Print to stdout, or write `--output`.
-pub fn emit(content: &str, out: &crate::cli::OutputArgs) -> Result<(), RunError> {
+pub fn emit(content: &str, out: &crate::cli::OutputArgs, guard: Guard) -> Result<(), RunError> {
     match &out.output {
-        Some(p) => write_file(p, content.as_bytes(), out.force),
+        Some(p) => write_file(p, content.as_bytes(), out.force, guard),
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`aims controls | head`) is not an error worth a message.
@@ -151,11 +396,11 @@ mod tests {
     fn write_refuses_to_clobber_and_leaves_no_temp_files() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("out.json");
-        write_file(&p, b"one", false).unwrap();
-        let e = write_file(&p, b"two", false).unwrap_err();
+        write_file(&p, b"one", false, Guard::None).unwrap();
+        let e = write_file(&p, b"two", false, Guard::None).unwrap_err();
         assert!(e.to_string().contains("--force"));
         assert_eq!(std::fs::read(&p).unwrap(), b"one");
-        write_file(&p, b"three", true).unwrap();
+        write_file(&p, b"three", true, Guard::None).unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), b"three");
         let names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()

@@ -100,11 +100,27 @@ pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
             v.to_string()
         }
     });
+    // A template that is a symlink out of the templates folder is refused,
+    // never read: its first line would show in a parse error.
+    let root = dir.map(crate::safe::Root::new);
     for (name, text) in TEMPLATES {
-        let text = match dir.map(|d| d.join(name)) {
-            Some(p) if p.is_file() => std::fs::read_to_string(&p).map_err(|e| {
-                RunError::Usage(format!("cannot read template `{}`: {e}", p.display()))
-            })?,
+        let text = match (&root, dir) {
+            (Some(root), Some(d)) if d.join(name).symlink_metadata().is_ok() => {
+                let shown = d.join(name);
+                let cannot = |why: String| {
+                    RunError::Usage(format!("cannot read template `{}`: {why}", shown.display()))
+                };
+                let opened = root
+                    .open(Path::new(name))
+                    .map_err(|r| cannot(r.to_string()))?;
+                let mut t = String::new();
+                std::io::Read::read_to_string(
+                    &mut std::io::Read::take(opened.file, crate::inventory::MAX_FILE_BYTES),
+                    &mut t,
+                )
+                .map_err(|e| cannot(crate::safe::io_reason(&e)))?;
+                t
+            }
             _ => (*text).to_string(),
         };
         t.add_raw_template(name, &text).map_err(|e| {

@@ -246,7 +246,7 @@ fn a_killed_pack_leaves_nothing_at_path() {
             e.unwrap()
                 .file_name()
                 .to_string_lossy()
-                .starts_with(".aims-pack-")
+                .starts_with(".aims-tmp-")
         });
         if tmp || start.elapsed() > Duration::from_secs(30) {
             break;
@@ -260,6 +260,25 @@ fn a_killed_pack_leaves_nothing_at_path() {
     let _ = child.wait();
     assert!(!target.exists(), "a killed pack must leave nothing at PATH");
     assert!(!Path::new(&target).with_extension("zip.tmp").exists());
+    // The next run sweeps what the killed one left, and writes a whole pack.
+    aims()
+        .args([
+            "pack",
+            src.path().to_str().unwrap(),
+            "--output",
+            target.to_str().unwrap(),
+        ])
+        .assert()
+        .success();
+    let left: Vec<String> = std::fs::read_dir(out.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        vec!["big.zip".to_string()],
+        "temporary files left behind"
+    );
 }
 
 #[test]

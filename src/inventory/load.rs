@@ -14,6 +14,7 @@ use super::model::*;
 use crate::catalog::{Catalog, RawCatalog};
 use crate::config::{self, CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Location, Sources, display_path, suggest};
+use crate::safe::{Refusal, Root};
 use crate::yaml::{self, Node, Pos, Value};
 
 /// Everything `aims` knows about one AIMS after a successful load.
@@ -60,6 +61,8 @@ const MAX_DIAGNOSTICS: usize = 200;
 
 struct Loader {
     base: PathBuf,
+    /// Every file read must be under this folder (the repository root).
+    root: Root,
     diags: Vec<Diagnostic>,
     suppressed: usize,
     sources: Sources,
@@ -89,42 +92,55 @@ impl Loader {
     /// Returns the text without a BOM. CRLF is left to the YAML parser.
     fn read_text(&mut self, path: &Path, what: &str) -> Option<(String, String)> {
         let name = self.show(path);
-        let meta = match fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => {
+        // Every file goes through the one safe reader: nothing outside the
+        // repository root is opened, whatever symlinks say.
+        let opened = match self.root.open(path) {
+            Ok(o) => o,
+            Err(Refusal::Outside) => {
+                self.err(
+                    "load/outside-root",
+                    format!(
+                        "{what} `{name}` leads outside the repository root (`{}`); it was not read",
+                        self.show(self.root.path())
+                    ),
+                    Some(Location::new(&name, Pos::default())),
+                    Some(
+                        "keep every file aims reads inside the folder of aims.toml; replace the symlink with the file itself".into(),
+                    ),
+                );
+                return None;
+            }
+            Err(Refusal::NotAFile("a folder")) => {
                 self.err(
                     "load/io",
-                    format!("cannot read {what} `{name}`: {}", io_reason(&e)),
+                    format!("{what} `{name}` is a folder, not a file"),
                     Some(Location::new(&name, Pos::default())),
-                    Some("check the path; it is relative to the folder of aims.toml".into()),
+                    Some("name a YAML file, or a glob such as `aims/*.yaml`".into()),
+                );
+                return None;
+            }
+            Err(r) => {
+                let help = match r {
+                    Refusal::Missing => {
+                        Some("check the path; it is relative to the folder of aims.toml".into())
+                    }
+                    _ => None,
+                };
+                self.err(
+                    "load/io",
+                    format!("cannot read {what} `{name}`: {r}"),
+                    Some(Location::new(&name, Pos::default())),
+                    help,
                 );
                 return None;
             }
         };
-        if meta.is_dir() {
-            self.err(
-                "load/io",
-                format!("{what} `{name}` is a folder, not a file"),
-                Some(Location::new(&name, Pos::default())),
-                Some("name a YAML file, or a glob such as `aims/*.yaml`".into()),
-            );
-            return None;
-        }
-        if !meta.is_file() {
-            self.err(
-                "load/io",
-                format!("{what} `{name}` is not a regular file"),
-                Some(Location::new(&name, Pos::default())),
-                None,
-            );
-            return None;
-        }
-        if meta.len() > MAX_FILE_BYTES {
+        if opened.len > MAX_FILE_BYTES {
             self.err(
                 "load/too-large",
                 format!(
                     "{what} `{name}` is {} MiB; the limit is {} MiB",
-                    meta.len() / (1024 * 1024),
+                    opened.len / (1024 * 1024),
                     MAX_FILE_BYTES / (1024 * 1024)
                 ),
                 Some(Location::new(&name, Pos::default())),
@@ -135,8 +151,7 @@ impl Loader {
             return None;
         }
         let mut bytes = Vec::new();
-        let read =
-            fs::File::open(path).and_then(|f| f.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes));
+        let read = opened.file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes);
         if let Err(e) = read {
             self.err(
                 "load/io",
@@ -409,6 +424,7 @@ fn has_glob_chars(s: &str) -> bool {
 pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     let mut l = Loader {
         base: cwd.to_path_buf(),
+        root: Root::new(cwd),
         diags: Vec::new(),
         suppressed: 0,
         sources: Sources::default(),
@@ -456,6 +472,13 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         ),
     };
 
+    let root = if root.as_os_str().is_empty() {
+        cwd.to_path_buf()
+    } else {
+        root
+    };
+    l.root = Root::new(&root);
+
     // 2. aims.toml.
     let mut config = Config::default();
     let mut config_text = String::new();
@@ -486,6 +509,25 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         Some(r) => root.join(r),
         None => root.clone(),
     };
+    // The evidence root is contained like every other path: `/etc`, `..` or
+    // a symlink out would let a citation pack files from anywhere.
+    if let Some(r) = &config.evidence_root {
+        let rp = Path::new(r);
+        if rp.is_absolute()
+            || crate::safe::normalise(rp).is_none()
+            || matches!(l.root.resolve(rp), Err(Refusal::Outside))
+        {
+            l.err(
+                "load/outside-root",
+                format!(
+                    "evidence_root `{r}` leads outside the repository root (`{}`)",
+                    l.show(&root)
+                ),
+                config_loc("evidence_root"),
+                Some("evidence lives beside aims.toml or below it; use a relative path such as `evidence`".into()),
+            );
+        }
+    }
 
     // 3. Which inventory files?
     let files: Vec<PathBuf> = match &target {
@@ -696,9 +738,12 @@ fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target, Diagnosti
             })?;
             if meta.is_dir() {
                 let cfg = p.join(CONFIG_FILE);
-                if cfg.is_file() {
+                // Whatever is there (a folder, a FIFO, a symlink out) is
+                // named by the reader, not taken for "no inventory".
+                if cfg.symlink_metadata().is_ok() {
                     Ok(Target::Config(cfg))
-                } else if p.join("aims.yaml").is_file() || p.join("aims").is_dir() {
+                } else if p.join("aims.yaml").symlink_metadata().is_ok() || p.join("aims").is_dir()
+                {
                     Ok(Target::Folder(p))
                 } else {
                     Err(Diagnostic::error(
@@ -720,7 +765,8 @@ fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target, Diagnosti
         None => {
             if let Some(c) = config::find_upwards(cwd) {
                 Ok(Target::Config(c))
-            } else if cwd.join("aims.yaml").is_file() || cwd.join("aims").is_dir() {
+            } else if cwd.join("aims.yaml").symlink_metadata().is_ok() || cwd.join("aims").is_dir()
+            {
                 Ok(Target::Folder(cwd.to_path_buf()))
             } else {
                 Err(Diagnostic::error(
@@ -742,7 +788,7 @@ fn inventory_files(
 ) -> Vec<PathBuf> {
     let patterns: Vec<String> = match &config.inventory {
         Some(list) => list.to_vec(),
-        None if root.join("aims.yaml").exists() => vec!["aims.yaml".into()],
+        None if root.join("aims.yaml").symlink_metadata().is_ok() => vec!["aims.yaml".into()],
         None if root.join("aims").is_dir() => vec!["aims/*.yaml".into(), "aims/*.yml".into()],
         None => vec!["aims.yaml".into()],
     };
@@ -781,7 +827,9 @@ fn inventory_files(
             .max_depth(16)
             .into_iter()
             .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
+            // Symlinks too: the reader refuses one that leads out, by name,
+            // instead of skipping it without a word.
+            .filter(|e| e.file_type().is_file() || e.file_type().is_symlink())
             .filter(|e| {
                 e.path()
                     .strip_prefix(root)
