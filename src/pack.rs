@@ -678,7 +678,14 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
             }
             entries.push(Entry {
                 path: rel,
-                content: Content::File(pack_root.clone(), e.path().to_path_buf()),
+                // Relative to the pack's root, which may itself be `../p`.
+                content: Content::File(
+                    pack_root.clone(),
+                    e.path()
+                        .strip_prefix(path)
+                        .unwrap_or(e.path())
+                        .to_path_buf(),
+                ),
             });
         }
         let records = hash_entries(&entries, &|_| {})?;

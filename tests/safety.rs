@@ -143,6 +143,9 @@ fn force_replaces_a_previous_pack_and_nothing_more() {
     let o = pack_in(&r, &out, true);
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(out.join("manifest.json").is_file());
+    // Verified by a relative path that climbs (`../pack`): the pack's own root.
+    let o = run_in(&r, &["verify", "../pack"]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
     // A pack zip is a file aims wrote: replaced.
     let zip = t.path().join("pack.zip");
     assert_eq!(pack_in(&r, &zip, false).code, 0);
