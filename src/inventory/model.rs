@@ -60,8 +60,28 @@ impl Src {
 pub struct Id(pub String);
 
 impl Id {
-    pub fn key(&self) -> String {
-        self.0.to_lowercase()
+    /// The id in lowercase, for comparing without case. Borrowed when it is
+    /// lowercase already (the usual case), so no allocation.
+    pub fn key(&self) -> Cow<'_, str> {
+        let s = self.0.as_str();
+        if s.is_ascii() {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(s.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(s)
+            }
+        } else {
+            Cow::Owned(s.to_lowercase())
+        }
+    }
+
+    /// The same id, ignoring case; no allocation.
+    pub fn same(&self, other: &Id) -> bool {
+        if self.0.is_ascii() && other.0.is_ascii() {
+            self.0.eq_ignore_ascii_case(&other.0)
+        } else {
+            self.key() == other.key()
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -1114,6 +1134,14 @@ mod tests {
         assert!(!valid_id("-x"));
         assert!(!valid_id("a b"));
         assert!(!valid_id(""));
+    }
+
+    #[test]
+    fn id_keys_borrow_when_already_lowercase() {
+        assert!(matches!(Id("cv-1".into()).key(), Cow::Borrowed("cv-1")));
+        assert_eq!(Id("CV-1".into()).key(), "cv-1");
+        assert!(Id("CV-1".into()).same(&Id("cv-1".into())));
+        assert!(!Id("cv-1".into()).same(&Id("cv-2".into())));
     }
 
     #[test]
