@@ -4,9 +4,9 @@
 //! JSON Schema of `aims schema`, so the two cannot drift apart.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, Months, NaiveDate};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -1079,9 +1079,75 @@ pub struct Inventory {
     pub audits: Vec<Audit>,
     pub nonconformities: Vec<Nonconformity>,
     pub waivers: Vec<Waiver>,
+    /// Lookups by id, built on first use: the lists are complete once the
+    /// inventory is loaded, and checks look up ids for every item.
+    index: OnceLock<Index>,
+}
+
+/// Positions in the inventory's lists by lowercase id; the first of
+/// repeated ids wins, as a scan would find it.
+#[derive(Debug, Default)]
+struct Index {
+    systems: HashMap<String, usize>,
+    suppliers: HashMap<String, usize>,
+    /// Impact assessments by the system they assess, in inventory order.
+    assessments: HashMap<String, Vec<usize>>,
+    /// The list lengths the index was built from.
+    lens: (usize, usize, usize),
 }
 
 impl Inventory {
+    fn index(&self) -> &Index {
+        let lens = (
+            self.systems.len(),
+            self.suppliers.len(),
+            self.impact_assessments.len(),
+        );
+        let index = self.index.get_or_init(|| {
+            let mut ix = Index {
+                lens,
+                ..Index::default()
+            };
+            for (i, s) in self.systems.iter().enumerate() {
+                ix.systems.entry(s.id.key().into_owned()).or_insert(i);
+            }
+            for (i, s) in self.suppliers.iter().enumerate() {
+                ix.suppliers.entry(s.id.key().into_owned()).or_insert(i);
+            }
+            for (i, ia) in self.impact_assessments.iter().enumerate() {
+                ix.assessments
+                    .entry(ia.system.key().into_owned())
+                    .or_default()
+                    .push(i);
+            }
+            ix
+        });
+        debug_assert_eq!(index.lens, lens, "inventory changed after it was indexed");
+        index
+    }
+
+    /// The system with this id (ignoring case).
+    pub fn system(&self, id: &Id) -> Option<&System> {
+        let i = *self.index().systems.get(id.key().as_ref())?;
+        self.systems.get(i)
+    }
+
+    /// The supplier with this id (ignoring case).
+    pub fn supplier(&self, id: &Id) -> Option<&Supplier> {
+        let i = *self.index().suppliers.get(id.key().as_ref())?;
+        self.suppliers.get(i)
+    }
+
+    /// The impact assessments of a system, in inventory order.
+    pub fn assessments_of(&self, system: &Id) -> impl Iterator<Item = &ImpactAssessment> {
+        self.index()
+            .assessments
+            .get(system.key().as_ref())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&i| self.impact_assessments.get(i))
+    }
+
     pub fn risk_appetite(&self) -> u8 {
         self.organization
             .as_ref()
@@ -1142,6 +1208,40 @@ mod tests {
         assert_eq!(Id("CV-1".into()).key(), "cv-1");
         assert!(Id("CV-1".into()).same(&Id("cv-1".into())));
         assert!(!Id("cv-1".into()).same(&Id("cv-2".into())));
+    }
+
+    #[test]
+    fn lookups_by_id_ignore_case_and_keep_inventory_order() {
+        let text = "systems:
+  - {id: Alpha, name: A, lifecycle: operation, role: deployer}
+  - {id: beta, name: B, lifecycle: operation, role: deployer}
+suppliers:
+  - {id: Vendor, name: V}
+impact_assessments:
+  - {id: ia-2, system: alpha, date: 2026-02-01}
+  - {id: ia-1, system: ALPHA, date: 2026-01-01}
+  - {id: ia-3, system: beta, date: 2026-03-01}
+";
+        let node = crate::yaml::parse(text).unwrap();
+        let (file, unknown) = crate::yaml::from_node::<InventoryFile>(&node);
+        assert!(unknown.is_empty());
+        let file = file.unwrap();
+        let inv = Inventory {
+            systems: file.systems,
+            suppliers: file.suppliers,
+            impact_assessments: file.impact_assessments,
+            ..Inventory::default()
+        };
+        let id = |s: &str| Id(s.into());
+        assert_eq!(inv.system(&id("ALPHA")).unwrap().name, "A");
+        assert!(inv.system(&id("gamma")).is_none());
+        assert_eq!(inv.supplier(&id("vendor")).unwrap().name, "V");
+        let of_alpha: Vec<&str> = inv
+            .assessments_of(&id("Alpha"))
+            .map(|ia| ia.id.as_str())
+            .collect();
+        assert_eq!(of_alpha, ["ia-2", "ia-1"]);
+        assert_eq!(inv.assessments_of(&id("gamma")).count(), 0);
     }
 
     #[test]
