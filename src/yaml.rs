@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -29,6 +30,12 @@ pub struct Pos {
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// For a plain scalar that YAML reads as a number or a boolean, the
+    /// text as written (`4.10`, `04.1`, `0x4`): YAML would read `10.10:`
+    /// as the number 10.1, but a clause id or a text must keep what the
+    /// user wrote. `None` for text, which is kept exactly anyway, and for
+    /// nodes that were not read from a file.
+    pub raw: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -100,11 +107,16 @@ impl Node {
     }
 
     /// A scalar key as text. YAML reads `4.1:` as a float; clause ids must
-    /// still be accepted, so numbers are printed back in their shortest form.
-    /// Text keys are borrowed, so comparing keys allocates nothing.
+    /// still be accepted, so a number or boolean is its text as written
+    /// (`10.10` stays `10.10`, `0x4` stays `0x4`). Only a node not read from
+    /// a file falls back to printing the value. Borrowed, so comparing keys
+    /// allocates nothing.
     pub fn key_text(&self) -> Option<Cow<'_, str>> {
         match &self.value {
             Value::Str(s) => Some(Cow::Borrowed(s)),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) if self.raw.is_some() => {
+                self.raw.as_deref().map(Cow::Borrowed)
+            }
             Value::Int(i) => Some(Cow::Owned(i.to_string())),
             Value::Float(f) => Some(Cow::Owned(float_text(*f))),
             Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
@@ -125,7 +137,8 @@ impl Node {
     }
 }
 
-/// Shortest text for a float read from YAML (`4.1` stays `4.1`, `10.0` is `10.0`).
+/// Shortest text for a float (`4.1` stays `4.1`, `10.0` is `10.0`), for a
+/// number whose written text is not known.
 pub fn float_text(f: f64) -> String {
     let s = format!("{f}");
     if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
@@ -135,16 +148,62 @@ pub fn float_text(f: f64) -> String {
     }
 }
 
+thread_local! {
+    /// The text [`parse`] is reading, so that a node can keep how a plain
+    /// number or boolean was written. serde gives the node its place, not
+    /// the source.
+    static SOURCE: RefCell<Option<Rc<str>>> = const { RefCell::new(None) };
+}
+
+/// Sets [`SOURCE`] for the duration of one parse, and clears it even when
+/// the parse fails or panics.
+struct Reading;
+
+impl Reading {
+    fn start(text: &str) -> Reading {
+        SOURCE.with(|s| *s.borrow_mut() = Some(Rc::from(text)));
+        Reading
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        SOURCE.with(|s| *s.borrow_mut() = None);
+    }
+}
+
+/// The source text a number or boolean node was read from: the bytes of
+/// its span, when they are a plain scalar (not quoted, no tag or anchor).
+fn written(loc: serde_saphyr::Location) -> Option<Box<str>> {
+    let span = loc.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    SOURCE.with(|s| {
+        let source = s.borrow();
+        let text = source.as_deref()?.get(start..start.checked_add(len)?)?;
+        let plain = !text.is_empty()
+            && !text.starts_with(['"', '\'', '!', '&', '*'])
+            && !text.contains(char::is_whitespace);
+        plain.then(|| Box::from(text))
+    })
+}
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned: Spanned<Value> = Spanned::deserialize(d)?;
         let loc = spanned.referenced;
+        let raw = match spanned.value {
+            // An alias's value is written where its anchor was defined.
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => written(spanned.defined),
+            _ => None,
+        };
         Ok(Node {
             value: spanned.value,
             pos: Pos {
                 line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
                 col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
             },
+            raw,
         })
     }
 }
@@ -258,8 +317,10 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         return Ok(Node {
             value: Value::Null,
             pos: Pos { line: 1, col: 1 },
+            raw: None,
         });
     }
+    let _reading = Reading::start(text);
     serde_saphyr::from_str_with_options::<Node>(text, parse_options()).map_err(|e| {
         let pos = e
             .location()
@@ -700,14 +761,74 @@ mod tests {
         assert_eq!(n.pos_of(&["b", "1"]), Pos { line: 4, col: 5 });
     }
 
+    fn keys(n: &Node) -> Vec<String> {
+        match &n.value {
+            Value::Map(e) => e
+                .iter()
+                .map(|(k, _)| k.key_text().unwrap().into_owned())
+                .collect(),
+            _ => panic!("not a mapping"),
+        }
+    }
+
     #[test]
     fn numeric_keys_read_as_clause_ids() {
-        let n = parse("4.1: a\n6.1.2: b\n10.0: c\n").unwrap();
-        let keys: Vec<_> = match &n.value {
-            Value::Map(e) => e.iter().map(|(k, _)| k.key_text().unwrap()).collect(),
-            _ => panic!(),
+        let n = parse("4.1: a\n6.1.2: b\n10.0: c\n10.2: d\n").unwrap();
+        assert_eq!(keys(&n), ["4.1", "6.1.2", "10.0", "10.2"]);
+    }
+
+    #[test]
+    fn number_like_keys_are_their_text_as_written() {
+        let written = [
+            "10.10", "4.10", "04.1", "4.1e0", "+4.1", "6.10", "0x4", "0o7", "-4.1", "1_0", "true",
+        ];
+        let text: String = written.iter().map(|k| format!("{k}: x\n")).collect();
+        let n = parse(&text).unwrap();
+        assert_eq!(keys(&n), written);
+        // Still numbers to YAML: only their text is kept besides.
+        let Value::Map(e) = &n.value else { panic!() };
+        assert!(matches!(e[0].0.value, Value::Float(f) if f == 10.1));
+        assert!(matches!(e[6].0.value, Value::Int(4)));
+    }
+
+    #[test]
+    fn number_like_keys_keep_their_text_in_flow_anchored_tagged_and_aliased_forms() {
+        let n = parse("{10.10: a, &k 4.10: b, !!float 6.10: c, ? 0x4 : d}\n").unwrap();
+        assert_eq!(keys(&n), ["10.10", "4.10", "6.10", "0x4"]);
+        let n = parse("a: &x 4.10\nb: *x\n").unwrap();
+        assert_eq!(n.get("b").unwrap().raw.as_deref(), Some("4.10"));
+        // Quoted keys are text already.
+        let n = parse("\"4.10\": a\n'6.10': b\n").unwrap();
+        assert_eq!(keys(&n), ["4.10", "6.10"]);
+    }
+
+    #[test]
+    fn keys_written_differently_are_different_keys() {
+        // `4.1` and `4.10` were both the number 4.1, hence one key twice.
+        let n = parse("4.1: a\n4.10: b\n").unwrap();
+        assert_eq!(n.index().len(), 2);
+    }
+
+    #[test]
+    fn numbers_where_text_is_expected_are_read_as_written() {
+        #[derive(Deserialize)]
+        struct T {
+            a: String,
+            b: String,
+        }
+        let n = parse("a: 1.10\nb: 0x1F\n").unwrap();
+        let t = from_node::<T>(&n).0.unwrap();
+        assert_eq!((t.a.as_str(), t.b.as_str()), ("1.10", "0x1F"));
+    }
+
+    #[test]
+    fn nodes_not_read_from_a_file_print_their_value() {
+        let n = Node {
+            value: Value::Float(4.1),
+            pos: Pos::default(),
+            raw: None,
         };
-        assert_eq!(keys, ["4.1", "6.1.2", "10.0"]);
+        assert_eq!(n.key_text().as_deref(), Some("4.1"));
     }
 
     #[test]

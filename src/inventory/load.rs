@@ -1091,6 +1091,7 @@ fn read_statements(
                 node: Some(Arc::new(Node {
                     value: v.value.clone(),
                     pos: k.pos,
+                    raw: v.raw.clone(),
                 })),
             };
             out.insert(id, PlacedStatement { statement: st, src });

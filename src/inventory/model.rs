@@ -123,7 +123,8 @@ impl JsonSchema for Id {
     }
 }
 
-/// A catalogue id (`A.6.2.8`, `6.1.3`, or `4.1` written as a YAML number).
+/// A catalogue id (`A.6.2.8`, `6.1.3`, or `4.1` written unquoted, which
+/// YAML reads as a number: the id is the text as written).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ControlId(pub String);
 
@@ -154,7 +155,9 @@ impl<'de> Deserialize<'de> for ControlId {
                 Ok(ControlId(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        // Asked for as text: an unquoted `4.10` is read as written, not as
+        // the number 4.1 (the numbers above are for readers that cannot).
+        d.deserialize_str(V)
     }
 }
 
@@ -1242,6 +1245,21 @@ impact_assessments:
             .collect();
         assert_eq!(of_alpha, ["ia-2", "ia-1"]);
         assert_eq!(inv.assessments_of(&id("gamma")).count(), 0);
+    }
+
+    #[test]
+    fn control_ids_are_read_as_written() {
+        // Through aims' node tree, as the loader reads them…
+        let node = crate::yaml::parse("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
+        let (ids, _) = crate::yaml::from_node::<Vec<ControlId>>(&node);
+        let want = ["4.10", "6.1.2", "4.1", "10.2", "0x4", "A.6.2.4"];
+        let got: Vec<String> = ids.unwrap().into_iter().map(|c| c.0).collect();
+        assert_eq!(got, want);
+        // …and straight from serde-saphyr, as the embedded catalogue is read.
+        let ids: Vec<ControlId> =
+            serde_saphyr::from_str("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
+        let got: Vec<String> = ids.into_iter().map(|c| c.0).collect();
+        assert_eq!(got, want);
     }
 
     #[test]
