@@ -256,7 +256,10 @@ pub struct Catalog {
     pub version: String,
     pub groups: Vec<Group>,
     pub controls: Vec<Control>,
+    /// Controls by id, both as the catalogue writes it and in lowercase.
     index: HashMap<String, usize>,
+    /// Groups by id.
+    group_index: HashMap<String, usize>,
     pub annex_c: AnnexC,
     pub ai_act: AiAct,
 }
@@ -278,9 +281,13 @@ impl Catalog {
                 groups: raw.groups.clone(),
                 controls: Vec::new(),
                 index: HashMap::new(),
+                group_index: HashMap::new(),
                 annex_c: parse_embedded("controls/annex_c.yaml", ANNEX_C_YAML),
                 ai_act: parse_embedded("controls/eu_ai_act.yaml", EU_AI_ACT_YAML),
             };
+            cat.group_index = (cat.groups.iter().enumerate())
+                .map(|(i, g)| (g.id.clone(), i))
+                .collect();
             for rc in raw.controls {
                 let c = cat
                     .new_control(rc, "embedded")
@@ -292,19 +299,29 @@ impl Catalog {
     }
 
     fn push(&mut self, c: Control) {
-        self.index.insert(c.id.to_lowercase(), self.controls.len());
+        let i = self.controls.len();
+        self.index.insert(c.id.to_lowercase(), i);
+        self.index.insert(c.id.clone(), i);
         self.controls.push(c);
     }
 
     /// A control by id, case-insensitively (`a.6.2.8` finds `A.6.2.8`).
+    /// An id written as the catalogue writes it, or in lowercase, is found
+    /// without allocating; any other mix of case is lowercased first.
     pub fn get(&self, id: &str) -> Option<&Control> {
-        self.index
-            .get(&id.trim().to_lowercase())
-            .map(|&i| &self.controls[i])
+        let id = id.trim();
+        let i = match self.index.get(id) {
+            Some(&i) => i,
+            None if !id.is_ascii() || id.bytes().any(|b| b.is_ascii_uppercase()) => {
+                *self.index.get(&id.to_lowercase())?
+            }
+            None => return None,
+        };
+        self.controls.get(i)
     }
 
     pub fn group(&self, id: &str) -> Option<&Group> {
-        self.groups.iter().find(|g| g.id == id)
+        self.group_index.get(id).and_then(|&i| self.groups.get(i))
     }
 
     pub fn ids(&self) -> impl Iterator<Item = &str> {
@@ -322,7 +339,12 @@ impl Catalog {
             .group
             .ok_or_else(|| format!("control `{id}` needs a `group`"))?;
         if self.group(&group).is_none() {
-            let known: Vec<&str> = self.groups.iter().map(|g| g.id.as_str()).collect();
+            // Every group, unless an overlay adds so many that listing them
+            // for each of its controls would cost more than the load.
+            let mut known: Vec<&str> = self.groups.iter().map(|g| g.id.as_str()).take(41).collect();
+            if known.len() > 40 {
+                known[40] = "…";
+            }
             return Err(format!(
                 "control `{id}` names group `{group}`, which is not defined; add it under `groups:` (known: {})",
                 known.join(", ")
@@ -359,6 +381,7 @@ impl Catalog {
                     message: format!("group `{}` already exists in the catalogue", g.id),
                 });
             } else {
+                self.group_index.insert(g.id.clone(), self.groups.len());
                 self.groups.push(g);
             }
         }
@@ -705,6 +728,25 @@ mod tests {
             "2025-02-02"
         );
         assert_eq!(act.date("general").unwrap().date.to_string(), "2026-08-02");
+    }
+
+    #[test]
+    fn ids_are_found_in_any_case() {
+        let cat = Catalog::embedded();
+        for id in ["A.6.2.8", "a.6.2.8", "A.6.2.8 ", "a.6.2.8"] {
+            assert_eq!(cat.get(id).map(|c| c.id.as_str()), Some("A.6.2.8"), "{id}");
+        }
+        assert_eq!(cat.get("10.2").map(|c| c.id.as_str()), Some("10.2"));
+        assert!(cat.get("A.6.2.80").is_none());
+        assert!(cat.get("").is_none());
+        let mut cat = cat.clone();
+        let raw: RawCatalog = serde_saphyr::from_str(
+            "groups:\n  - {id: nb, title: Bank, kind: custom}\ncontrols:\n  - {id: nb.x, title: X, group: nb}\n",
+        )
+        .unwrap();
+        assert!(cat.overlay(raw, "extra.yaml").is_empty());
+        assert_eq!(cat.get("NB.X").map(|c| c.id.as_str()), Some("nb.x"));
+        assert_eq!(cat.group("nb").map(|g| g.title.as_str()), Some("Bank"));
     }
 
     #[test]

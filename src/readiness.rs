@@ -387,11 +387,7 @@ fn impact_fact(project: &Project, as_of: Date) -> Result<String, String> {
         .collect();
     let without: Vec<&str> = systems
         .iter()
-        .filter(|s| {
-            !inv.impact_assessments
-                .iter()
-                .any(|ia| ia.system.key() == s.id.key() && ia.date <= as_of)
-        })
+        .filter(|s| !inv.assessments_of(&s.id).any(|ia| ia.date <= as_of))
         .map(|s| s.id.as_str())
         .collect();
     if without.is_empty() {

@@ -436,7 +436,7 @@ pub fn report_view(i: &Inputs) -> Value {
         .impact_assessments
         .iter()
         .map(|ia| {
-            let sys = inv.systems.iter().find(|s| s.id.key() == ia.system.key());
+            let sys = inv.system(&ia.system);
             let due = ia.next_review.unwrap_or_else(|| Duration::months(12).after(ia.date));
             let outdated = sys.and_then(|s| s.changed).is_some_and(|c| c > ia.date);
             let state = if due < i.as_of {
@@ -688,7 +688,7 @@ fn scope_reason(control: &Control, s: &System) -> String {
 fn inclusion(project: &Project, id: &str, system: Option<&System>) -> String {
     let inv = &project.inventory;
     let applies = |systems: &[Id]| {
-        system.is_none_or(|s| systems.is_empty() || systems.iter().any(|x| x.key() == s.id.key()))
+        system.is_none_or(|s| systems.is_empty() || systems.iter().any(|x| x.same(&s.id)))
     };
     let risks: Vec<&str> = inv
         .risks
@@ -699,7 +699,7 @@ fn inclusion(project: &Project, id: &str, system: Option<&System>) -> String {
     let ias: Vec<&str> = inv
         .impact_assessments
         .iter()
-        .filter(|ia| system.is_none_or(|s| ia.system.key() == s.id.key()))
+        .filter(|ia| system.is_none_or(|s| ia.system.same(&s.id)))
         .filter(|ia| {
             ia.impacts
                 .iter()

@@ -878,11 +878,7 @@ fn ai_act(cx: &mut Ctx) {
                 s.src.loc(),
             );
         }
-        if !inv
-            .impact_assessments
-            .iter()
-            .any(|ia| ia.system.key() == s.id.key())
-        {
+        if inv.assessments_of(&s.id).next().is_none() {
             cx.push(
                 "high-risk/no-impact-assessment",
                 format!("high-risk system `{}` has no impact assessment", s.id),
@@ -924,7 +920,7 @@ fn ai_act(cx: &mut Ctx) {
         .filter(|s| s.lifecycle != Lifecycle::Retired)
     {
         if let Some(sup) = &s.supplier
-            && let Some(supplier) = inv.suppliers.iter().find(|x| x.id.key() == sup.key())
+            && let Some(supplier) = inv.supplier(sup)
             && supplier.due_diligence.is_none()
         {
             cx.push(
@@ -953,11 +949,7 @@ fn impact_assessments(cx: &mut Ctx) {
         if tier == Tier::OutOfScope {
             continue;
         }
-        let latest = inv
-            .impact_assessments
-            .iter()
-            .filter(|ia| ia.system.key() == s.id.key())
-            .max_by_key(|ia| ia.date);
+        let latest = inv.assessments_of(&s.id).max_by_key(|ia| ia.date);
         let Some(ia) = latest else {
             if tier != Tier::High {
                 cx.push(

@@ -6,8 +6,11 @@
 //! [`from_node`], which collects every unknown field of a struct (with a
 //! "did you mean") instead of stopping at the first one.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
+use std::rc::Rc;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -27,6 +30,12 @@ pub struct Pos {
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
+    /// For a plain scalar that YAML reads as a number or a boolean, the
+    /// text as written (`4.10`, `04.1`, `0x4`): YAML would read `10.10:`
+    /// as the number 10.1, but a clause id or a text must keep what the
+    /// user wrote. `None` for text, which is kept exactly anyway, and for
+    /// nodes that were not read from a file.
+    pub raw: Option<Box<str>>,
 }
 
 #[derive(Clone, Debug)]
@@ -43,24 +52,40 @@ pub enum Value {
 impl Node {
     /// The value of `key` in a mapping node.
     pub fn get(&self, key: &str) -> Option<&Node> {
-        match &self.value {
-            Value::Map(entries) => entries
-                .iter()
-                .find(|(k, _)| k.key_text().as_deref() == Some(key))
-                .map(|(_, v)| v),
-            _ => None,
-        }
+        self.entry(key).map(|(_, v)| v)
     }
 
     /// The key node for `key` in a mapping node (to point at the key itself).
     pub fn key_node(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|(k, _)| k)
+    }
+
+    /// The first entry for `key` in a mapping node. This is a scan of the
+    /// mapping, right for the few lookups made in one item; code that looks
+    /// up every key of a mapping of any size builds an [`Node::index`] once.
+    fn entry(&self, key: &str) -> Option<&(Node, Node)> {
         match &self.value {
             Value::Map(entries) => entries
                 .iter()
-                .find(|(k, _)| k.key_text().as_deref() == Some(key))
-                .map(|(k, _)| k),
+                .find(|(k, _)| k.key_text().as_deref() == Some(key)),
             _ => None,
         }
+    }
+
+    /// Every entry of a mapping node by its key text, the first of repeated
+    /// keys winning (repeats are reported by the duplicate-key check).
+    /// Empty for anything but a mapping.
+    pub fn index(&self) -> HashMap<Cow<'_, str>, &(Node, Node)> {
+        let mut index = HashMap::new();
+        if let Value::Map(entries) = &self.value {
+            index.reserve(entries.len());
+            for e in entries {
+                if let Some(text) = e.0.key_text() {
+                    index.entry(text).or_insert(e);
+                }
+            }
+        }
+        index
     }
 
     /// Where `path` points (keys, or list indexes as decimal strings); the
@@ -82,13 +107,19 @@ impl Node {
     }
 
     /// A scalar key as text. YAML reads `4.1:` as a float; clause ids must
-    /// still be accepted, so numbers are printed back in their shortest form.
-    pub fn key_text(&self) -> Option<String> {
+    /// still be accepted, so a number or boolean is its text as written
+    /// (`10.10` stays `10.10`, `0x4` stays `0x4`). Only a node not read from
+    /// a file falls back to printing the value. Borrowed, so comparing keys
+    /// allocates nothing.
+    pub fn key_text(&self) -> Option<Cow<'_, str>> {
         match &self.value {
-            Value::Str(s) => Some(s.clone()),
-            Value::Int(i) => Some(i.to_string()),
-            Value::Float(f) => Some(float_text(*f)),
-            Value::Bool(b) => Some(b.to_string()),
+            Value::Str(s) => Some(Cow::Borrowed(s)),
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) if self.raw.is_some() => {
+                self.raw.as_deref().map(Cow::Borrowed)
+            }
+            Value::Int(i) => Some(Cow::Owned(i.to_string())),
+            Value::Float(f) => Some(Cow::Owned(float_text(*f))),
+            Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
             _ => None,
         }
     }
@@ -106,7 +137,8 @@ impl Node {
     }
 }
 
-/// Shortest text for a float read from YAML (`4.1` stays `4.1`, `10.0` is `10.0`).
+/// Shortest text for a float (`4.1` stays `4.1`, `10.0` is `10.0`), for a
+/// number whose written text is not known.
 pub fn float_text(f: f64) -> String {
     let s = format!("{f}");
     if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
@@ -116,16 +148,62 @@ pub fn float_text(f: f64) -> String {
     }
 }
 
+thread_local! {
+    /// The text [`parse`] is reading, so that a node can keep how a plain
+    /// number or boolean was written. serde gives the node its place, not
+    /// the source.
+    static SOURCE: RefCell<Option<Rc<str>>> = const { RefCell::new(None) };
+}
+
+/// Sets [`SOURCE`] for the duration of one parse, and clears it even when
+/// the parse fails or panics.
+struct Reading;
+
+impl Reading {
+    fn start(text: &str) -> Reading {
+        SOURCE.with(|s| *s.borrow_mut() = Some(Rc::from(text)));
+        Reading
+    }
+}
+
+impl Drop for Reading {
+    fn drop(&mut self) {
+        SOURCE.with(|s| *s.borrow_mut() = None);
+    }
+}
+
+/// The source text a number or boolean node was read from: the bytes of
+/// its span, when they are a plain scalar (not quoted, no tag or anchor).
+fn written(loc: serde_saphyr::Location) -> Option<Box<str>> {
+    let span = loc.span();
+    let start = usize::try_from(span.byte_offset()?).ok()?;
+    let len = usize::try_from(span.byte_len()?).ok()?;
+    SOURCE.with(|s| {
+        let source = s.borrow();
+        let text = source.as_deref()?.get(start..start.checked_add(len)?)?;
+        let plain = !text.is_empty()
+            && !text.starts_with(['"', '\'', '!', '&', '*'])
+            && !text.contains(char::is_whitespace);
+        plain.then(|| Box::from(text))
+    })
+}
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let spanned: Spanned<Value> = Spanned::deserialize(d)?;
         let loc = spanned.referenced;
+        let raw = match spanned.value {
+            // An alias's value is written where its anchor was defined.
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) => written(spanned.defined),
+            _ => None,
+        };
         Ok(Node {
             value: spanned.value,
             pos: Pos {
                 line: u32::try_from(loc.line()).unwrap_or(u32::MAX),
                 col: u32::try_from(loc.column()).unwrap_or(u32::MAX),
             },
+            raw,
         })
     }
 }
@@ -239,8 +317,10 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
         return Ok(Node {
             value: Value::Null,
             pos: Pos { line: 1, col: 1 },
+            raw: None,
         });
     }
+    let _reading = Reading::start(text);
     serde_saphyr::from_str_with_options::<Node>(text, parse_options()).map_err(|e| {
         let pos = e
             .location()
@@ -341,8 +421,17 @@ fn did_you_mean_from_serde(msg: &str) -> Option<String> {
 pub struct UnknownField {
     pub key: String,
     pub pos: Pos,
-    pub suggestion: Option<String>,
-    pub expected: Vec<&'static str>,
+    /// The fields the struct knows.
+    pub expected: &'static [&'static str],
+}
+
+impl UnknownField {
+    /// The known field the key is probably a typo of. Computed on demand:
+    /// a mapping of 40,000 unknown keys is reported in full only up to the
+    /// diagnostics limit.
+    pub fn suggestion(&self) -> Option<&'static str> {
+        suggest(&self.key, self.expected.iter().copied())
+    }
 }
 
 /// Deserialize `T` from a node, returning every unknown field met on the way.
@@ -352,15 +441,24 @@ pub fn from_node<'a, T: Deserialize<'a>>(
     let unknown = RefCell::new(Vec::new());
     let result = T::deserialize(NodeDe {
         node,
-        unknown: &unknown,
+        unknown: Some(&unknown),
     });
     (result, unknown.into_inner())
+}
+
+/// Deserialize `T` from a node, skipping unknown fields without recording
+/// them (for a second look at an item whose unknown fields are known).
+pub fn from_node_quiet<'a, T: Deserialize<'a>>(node: &'a Node) -> Result<T, DeError> {
+    T::deserialize(NodeDe {
+        node,
+        unknown: None,
+    })
 }
 
 #[derive(Clone, Copy)]
 struct NodeDe<'a, 'u> {
     node: &'a Node,
-    unknown: &'u RefCell<Vec<UnknownField>>,
+    unknown: Option<&'u RefCell<Vec<UnknownField>>>,
 }
 
 impl<'a, 'u> NodeDe<'a, 'u> {
@@ -368,6 +466,21 @@ impl<'a, 'u> NodeDe<'a, 'u> {
         NodeDe {
             node,
             unknown: self.unknown,
+        }
+    }
+
+    fn map(
+        self,
+        entries: &'a [(Node, Node)],
+        allowed: Option<&'static [&'static str]>,
+    ) -> MapDe<'a, 'u> {
+        MapDe {
+            de: self,
+            all: entries,
+            iter: entries.iter(),
+            value: None,
+            allowed,
+            seen: HashSet::new(),
         }
     }
 }
@@ -393,13 +506,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
                 de: self,
                 iter: items.iter(),
             }),
-            Value::Map(entries) => v.visit_map(MapDe {
-                de: self,
-                all: entries,
-                iter: entries.iter(),
-                value: None,
-                allowed: None,
-            }),
+            Value::Map(entries) => v.visit_map(self.map(entries, None)),
         };
         r.map_err(|e| e.at(pos))
     }
@@ -428,7 +535,8 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
             // Unquoted numbers and booleans are accepted where text is
             // expected, as their text: `version: 1.0` or `holder: 2024`.
             Value::Int(_) | Value::Float(_) | Value::Bool(_) => match self.node.key_text() {
-                Some(s) => v.visit_string(s),
+                Some(Cow::Borrowed(s)) => v.visit_borrowed_str(s),
+                Some(Cow::Owned(s)) => v.visit_string(s),
                 None => v.visit_unit(),
             },
             _ => Err(DeError {
@@ -465,13 +573,7 @@ impl<'a> Deserializer<'a> for NodeDe<'a, '_> {
     ) -> Result<V::Value, DeError> {
         let pos = self.node.pos;
         match &self.node.value {
-            Value::Map(entries) => v.visit_map(MapDe {
-                de: self,
-                all: entries,
-                iter: entries.iter(),
-                value: None,
-                allowed: Some(fields),
-            }),
+            Value::Map(entries) => v.visit_map(self.map(entries, Some(fields))),
             _ => Err(DeError {
                 message: format!(
                     "expected a mapping with keys such as `{}`, found {}",
@@ -562,13 +664,26 @@ struct MapDe<'a, 'u> {
     value: Option<&'a Node>,
     /// For structs: the known field names; unknown keys are recorded and skipped.
     allowed: Option<&'static [&'static str]>,
+    /// For structs with many keys: the keys met so far.
+    seen: HashSet<Cow<'a, str>>,
 }
 
-/// Has `key` already appeared before position `upto` of this mapping?
-fn seen_before(entries: &[(Node, Node)], upto: usize, key: &str) -> bool {
-    entries[..upto]
-        .iter()
-        .any(|(k, _)| k.key_text().as_deref() == Some(key))
+/// Up to this many keys, a repeat is found by scanning the keys before it
+/// (no hashing, no allocation); beyond, by a set of the keys met so far.
+const SCAN_KEYS: usize = 16;
+
+impl<'a> MapDe<'a, '_> {
+    /// Has the key at `index` appeared before in this mapping?
+    fn repeated(&mut self, index: usize) -> bool {
+        let all = self.all;
+        let key = all[index].0.key_text().unwrap_or_default();
+        if all.len() <= SCAN_KEYS {
+            return all[..index]
+                .iter()
+                .any(|(k, _)| k.key_text() == Some(Cow::Borrowed(key.as_ref())));
+        }
+        !self.seen.insert(key)
+    }
 }
 
 impl<'a> MapAccess<'a> for MapDe<'a, '_> {
@@ -582,25 +697,30 @@ impl<'a> MapAccess<'a> for MapDe<'a, '_> {
                 let text = k.key_text().unwrap_or_default();
                 // A repeated key is reported once by the duplicate-key check,
                 // with both places; the first value wins here.
-                let all = self.all;
-                let index = all.len() - self.iter.len() - 1;
-                if seen_before(all, index, &text) {
+                let index = self.all.len() - self.iter.len() - 1;
+                if self.repeated(index) {
                     continue;
                 }
-                if !allowed.contains(&text.as_str()) {
-                    self.de.unknown.borrow_mut().push(UnknownField {
-                        suggestion: suggest(&text, allowed.iter().copied()).map(str::to_owned),
-                        key: text,
-                        pos: k.pos,
-                        expected: allowed.to_vec(),
-                    });
+                if !allowed.contains(&text.as_ref()) {
+                    if let Some(unknown) = self.de.unknown {
+                        unknown.borrow_mut().push(UnknownField {
+                            key: text.into_owned(),
+                            pos: k.pos,
+                            expected: allowed,
+                        });
+                    }
                     continue;
                 }
             }
             self.value = Some(v);
             // Keys are handed over as text so that `4.1:` works as a map key.
             let key = match k.key_text() {
-                Some(t) => t,
+                Some(Cow::Borrowed(t)) => {
+                    seed.deserialize(de::value::BorrowedStrDeserializer::<DeError>::new(t))
+                }
+                Some(Cow::Owned(t)) => {
+                    seed.deserialize(de::value::StringDeserializer::<DeError>::new(t))
+                }
                 None => {
                     return Err(DeError {
                         message: format!("a key must be text, found {}", k.kind()),
@@ -609,10 +729,7 @@ impl<'a> MapAccess<'a> for MapDe<'a, '_> {
                     });
                 }
             };
-            return seed
-                .deserialize(de::value::StringDeserializer::<DeError>::new(key))
-                .map(Some)
-                .map_err(|e| e.at(k.pos));
+            return key.map(Some).map_err(|e| e.at(k.pos));
         }
         Ok(None)
     }
@@ -644,14 +761,74 @@ mod tests {
         assert_eq!(n.pos_of(&["b", "1"]), Pos { line: 4, col: 5 });
     }
 
+    fn keys(n: &Node) -> Vec<String> {
+        match &n.value {
+            Value::Map(e) => e
+                .iter()
+                .map(|(k, _)| k.key_text().unwrap().into_owned())
+                .collect(),
+            _ => panic!("not a mapping"),
+        }
+    }
+
     #[test]
     fn numeric_keys_read_as_clause_ids() {
-        let n = parse("4.1: a\n6.1.2: b\n10.0: c\n").unwrap();
-        let keys: Vec<_> = match &n.value {
-            Value::Map(e) => e.iter().map(|(k, _)| k.key_text().unwrap()).collect(),
-            _ => panic!(),
+        let n = parse("4.1: a\n6.1.2: b\n10.0: c\n10.2: d\n").unwrap();
+        assert_eq!(keys(&n), ["4.1", "6.1.2", "10.0", "10.2"]);
+    }
+
+    #[test]
+    fn number_like_keys_are_their_text_as_written() {
+        let written = [
+            "10.10", "4.10", "04.1", "4.1e0", "+4.1", "6.10", "0x4", "0o7", "-4.1", "1_0", "true",
+        ];
+        let text: String = written.iter().map(|k| format!("{k}: x\n")).collect();
+        let n = parse(&text).unwrap();
+        assert_eq!(keys(&n), written);
+        // Still numbers to YAML: only their text is kept besides.
+        let Value::Map(e) = &n.value else { panic!() };
+        assert!(matches!(e[0].0.value, Value::Float(f) if f == 10.1));
+        assert!(matches!(e[6].0.value, Value::Int(4)));
+    }
+
+    #[test]
+    fn number_like_keys_keep_their_text_in_flow_anchored_tagged_and_aliased_forms() {
+        let n = parse("{10.10: a, &k 4.10: b, !!float 6.10: c, ? 0x4 : d}\n").unwrap();
+        assert_eq!(keys(&n), ["10.10", "4.10", "6.10", "0x4"]);
+        let n = parse("a: &x 4.10\nb: *x\n").unwrap();
+        assert_eq!(n.get("b").unwrap().raw.as_deref(), Some("4.10"));
+        // Quoted keys are text already.
+        let n = parse("\"4.10\": a\n'6.10': b\n").unwrap();
+        assert_eq!(keys(&n), ["4.10", "6.10"]);
+    }
+
+    #[test]
+    fn keys_written_differently_are_different_keys() {
+        // `4.1` and `4.10` were both the number 4.1, hence one key twice.
+        let n = parse("4.1: a\n4.10: b\n").unwrap();
+        assert_eq!(n.index().len(), 2);
+    }
+
+    #[test]
+    fn numbers_where_text_is_expected_are_read_as_written() {
+        #[derive(Deserialize)]
+        struct T {
+            a: String,
+            b: String,
+        }
+        let n = parse("a: 1.10\nb: 0x1F\n").unwrap();
+        let t = from_node::<T>(&n).0.unwrap();
+        assert_eq!((t.a.as_str(), t.b.as_str()), ("1.10", "0x1F"));
+    }
+
+    #[test]
+    fn nodes_not_read_from_a_file_print_their_value() {
+        let n = Node {
+            value: Value::Float(4.1),
+            pos: Pos::default(),
+            raw: None,
         };
-        assert_eq!(keys, ["4.1", "6.1.2", "10.0"]);
+        assert_eq!(n.key_text().as_deref(), Some("4.1"));
     }
 
     #[test]
@@ -692,9 +869,50 @@ y: true
         assert_eq!((item.id.as_str(), item.count), ("x", None));
         assert_eq!(unknown.len(), 2);
         assert_eq!(unknown[0].key, "cuont");
-        assert_eq!(unknown[0].suggestion.as_deref(), Some("count"));
+        assert_eq!(unknown[0].suggestion(), Some("count"));
         assert_eq!(unknown[0].pos.line, 2);
-        assert_eq!(unknown[1].suggestion, None);
+        assert_eq!(unknown[1].suggestion(), None);
+    }
+
+    #[test]
+    fn repeated_keys_keep_the_first_value_in_large_mappings_too() {
+        // Small mappings find repeats by a scan, large ones by a set.
+        for extra in [0, 40] {
+            let mut text = String::from("id: first\nzzz: 1\n");
+            for i in 0..extra {
+                text.push_str(&format!("k{i}: x\n"));
+            }
+            text.push_str("id: second\nzzz: 2\n");
+            let n = parse(&text).unwrap();
+            let (r, unknown) = from_node::<Item>(&n);
+            assert_eq!(r.unwrap().id, "first", "{extra} extra keys");
+            let zzz: Vec<_> = unknown.iter().filter(|u| u.key == "zzz").collect();
+            assert_eq!(zzz.len(), 1, "a repeated unknown key is reported once");
+            assert_eq!(unknown.len(), 1 + extra);
+        }
+    }
+
+    #[test]
+    fn index_finds_every_key_and_the_first_of_repeats() {
+        let n = parse("a: 1\nb: 2\na: 3\n4.1: x\n").unwrap();
+        let ix = n.index();
+        assert_eq!(ix.len(), 3);
+        assert_eq!(ix["a"].1.pos.line, 1);
+        assert_eq!(ix["4.1"].0.pos.line, 4);
+        assert!(parse("[1]").unwrap().index().is_empty());
+    }
+
+    #[test]
+    fn text_keys_are_borrowed() {
+        let n = parse("name: x\n").unwrap();
+        let Value::Map(e) = &n.value else { panic!() };
+        assert!(matches!(e[0].0.key_text(), Some(Cow::Borrowed("name"))));
+    }
+
+    #[test]
+    fn quiet_deserialization_records_nothing() {
+        let n = parse("id: x\ncuont: 3\n").unwrap();
+        assert_eq!(from_node_quiet::<Item>(&n).unwrap().id, "x");
     }
 
     #[test]

@@ -588,6 +588,91 @@ fn schema_rejects_unknown_keys_and_bad_values() {
     }
 }
 
+/// Unquoted clause ids that YAML reads as numbers (`10.10` is 10.1 to it).
+const NUMBER_LIKE: &[&str] = &["10.10", "4.10", "04.1", "4.1e0", "+4.1", "6.10", "0x4"];
+
+#[test]
+fn number_like_clause_ids_name_exactly_what_was_written() {
+    // Each alone: none may load as another clause (4.10 as 4.1, exit 0).
+    let dir = tempfile::tempdir().unwrap();
+    for id in NUMBER_LIKE {
+        let p = dir.path().join("aims.yaml");
+        std::fs::write(
+            &p,
+            format!(
+                "version: 1\norganization:\n  name: N\ncontrols:\n  {id}: {{status: planned}}\n"
+            ),
+        )
+        .unwrap();
+        let out = run(&["check", p.to_str().unwrap()]);
+        assert_eq!(out.code, 2, "{id}: {}", out.stderr);
+        let want = format!(
+            "error[load/unknown-control]: `{id}` is not a control or clause in the catalogue"
+        );
+        assert!(out.stderr.contains(&want), "{id}: {}", out.stderr);
+        assert!(out.stderr.contains("aims.yaml:5:3"), "{id}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("1 problem to fix"),
+            "{id}: {}",
+            out.stderr
+        );
+    }
+
+    // All together, with a per-system statement and a risk's list of ids.
+    let out = run(&[
+        "check",
+        "tests/fixtures/invalid/number-like-clause-ids.yaml",
+    ]);
+    assert_eq!(out.code, 2);
+    for (line, id) in NUMBER_LIKE.iter().enumerate() {
+        let place = format!("number-like-clause-ids.yaml:{}:3", line + 7);
+        let at = out
+            .stderr
+            .find(&place)
+            .unwrap_or_else(|| panic!("no {place} in\n{}", out.stderr));
+        let block = &out.stderr[out.stderr[..at].rfind("error[").unwrap()..at];
+        assert!(
+            block.contains(&format!("`{id}` is not a control or clause")),
+            "{place}: {block}"
+        );
+    }
+    assert!(
+        out.stderr
+            .contains("system `s1` has a statement for `6.1.20`, which is not in the catalogue"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("`controls` names `4.10`, which is not a control or clause"),
+        "{}",
+        out.stderr
+    );
+    // Written differently, they are different keys: none is a duplicate.
+    assert!(!out.stderr.contains("duplicate"), "{}", out.stderr);
+    assert!(out.stderr.contains("9 problems to fix"), "{}", out.stderr);
+}
+
+#[test]
+fn unquoted_clause_ids_still_load() {
+    let out = run(&["check", "tests/fixtures/valid/clause-ids.yaml"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.contains("3 statements"), "{}", out.stdout);
+    let out = run(&[
+        "gap",
+        "--format",
+        "json",
+        "tests/fixtures/valid/clause-ids.yaml",
+    ]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v = json(&out);
+    let controls = v["data"]["controls"].as_array().unwrap();
+    for id in ["4.1", "6.1.2", "10.2"] {
+        let c = controls.iter().find(|c| c["id"] == id).unwrap();
+        assert_eq!(c["reason"], "planned", "{id}: {c}");
+    }
+}
+
 #[test]
 fn several_wrong_fields_in_one_item_are_all_reported() {
     let out = run(&["check", "tests/fixtures/invalid/several-per-item.yaml"]);

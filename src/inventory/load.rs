@@ -1,6 +1,7 @@
 //! Discovery, reading and merging of inventory files.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -57,7 +58,7 @@ pub struct LoadFailure {
 
 /// Past this many problems, the rest are counted, not listed: a file with
 /// 40,000 broken items needs one fix, not 40,000 messages.
-const MAX_DIAGNOSTICS: usize = 200;
+pub(super) const MAX_DIAGNOSTICS: usize = 200;
 
 struct Loader {
     base: PathBuf,
@@ -86,6 +87,12 @@ impl Loader {
         } else {
             self.suppressed += 1;
         }
+    }
+
+    /// Past the diagnostics limit, problems are only counted: checks that
+    /// find many skip the work of a suggestion nobody will read.
+    fn full(&self) -> bool {
+        self.diags.len() >= MAX_DIAGNOSTICS
     }
 
     /// Read a user file with every guard: regular file, size cap, UTF-8.
@@ -234,7 +241,7 @@ impl Loader {
         while let Some(n) = stack.pop() {
             match &n.value {
                 Value::Map(entries) => {
-                    let mut seen: BTreeMap<String, Pos> = BTreeMap::new();
+                    let mut seen: HashMap<Cow<str>, Pos> = HashMap::with_capacity(entries.len());
                     for (k, v) in entries {
                         if let Some(text) = k.key_text() {
                             if let Some(first) = seen.get(&text) {
@@ -272,7 +279,11 @@ impl Loader {
     ) -> Option<T> {
         let (result, unknown) = yaml::from_node::<T>(node);
         for u in unknown {
-            let help = match &u.suggestion {
+            if self.full() {
+                self.suppressed += 1;
+                continue;
+            }
+            let help = match u.suggestion() {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => format!("known fields: {}", u.expected.join(", ")),
             };
@@ -298,7 +309,8 @@ impl Loader {
             if last.pos == probe.pos || !remove_at(&mut probe, last.pos) {
                 break;
             }
-            let next = match yaml::from_node::<T>(&probe).0 {
+            // The unknown fields were reported above: do not collect them again.
+            let next = match yaml::from_node_quiet::<T>(&probe) {
                 Ok(_) => break,
                 Err(e) => e,
             };
@@ -559,11 +571,17 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         if let Some((file, node)) = l.read_yaml(&path, "catalogue overlay")
             && let Some(raw) = l.typed::<RawCatalog>(&file, &node, "the catalogue overlay")
         {
-            for e in catalog.overlay(raw, &file) {
+            let errors = catalog.overlay(raw, &file);
+            let entries = if errors.is_empty() {
+                HashMap::new()
+            } else {
+                overlay_entries(&node)
+            };
+            for e in errors {
                 let pos = e
                     .control
                     .as_deref()
-                    .and_then(|id| find_overlay_entry(&node, id))
+                    .and_then(|id| entries.get(id).copied())
                     .unwrap_or(node.pos);
                 l.err(
                     "load/catalog",
@@ -704,7 +722,10 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     })
 }
 
-fn find_overlay_entry(node: &Node, id: &str) -> Option<Pos> {
+/// Where each group and control of an overlay file is written, by id (the
+/// first of each id): one pass, however many entries have errors.
+fn overlay_entries(node: &Node) -> HashMap<Cow<'_, str>, Pos> {
+    let mut out = HashMap::new();
     for section in ["controls", "groups"] {
         if let Some(Node {
             value: Value::Seq(items),
@@ -712,13 +733,13 @@ fn find_overlay_entry(node: &Node, id: &str) -> Option<Pos> {
         }) = node.get(section)
         {
             for item in items {
-                if item.get("id").and_then(Node::key_text).as_deref() == Some(id) {
-                    return Some(item.pos);
+                if let Some(id) = item.get("id").and_then(Node::key_text) {
+                    out.entry(id).or_insert(item.pos);
                 }
             }
         }
     }
-    None
+    out
 }
 
 fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target, Diagnostic> {
@@ -888,7 +909,7 @@ fn read_file(
     };
     for (k, v) in entries {
         let key = k.key_text().unwrap_or_default();
-        match key.as_str() {
+        match key.as_ref() {
             "version" => {
                 match &v.value {
                     Value::Int(1) => {}
@@ -896,7 +917,7 @@ fn read_file(
                         "load/invalid",
                         format!(
                             "unsupported inventory `version`: {}",
-                            v.key_text().unwrap_or_else(|| v.kind().into())
+                            v.key_text().unwrap_or(Cow::Borrowed(v.kind()))
                         ),
                         Some(Location::new(file, v.pos)),
                         Some("this aims reads format version 1: write `version: 1`".into()),
@@ -1085,14 +1106,20 @@ fn read_statements(
     for (k, v) in entries {
         let raw = k.key_text().unwrap_or_default();
         let Some(control) = catalog.get(&raw) else {
-            let help = suggest(&raw, catalog.ids())
-                .map(|s| format!("did you mean `{s}`?"))
-                .unwrap_or_else(|| "run `aims controls` for the catalogue".into());
+            let help = if l.full() {
+                None
+            } else {
+                Some(
+                    suggest(&raw, catalog.ids())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "run `aims controls` for the catalogue".into()),
+                )
+            };
             l.err(
                 "load/unknown-control",
                 format!("`{raw}` is not a control or clause in the catalogue"),
                 Some(Location::new(file, k.pos)),
-                Some(help),
+                help,
             );
             continue;
         };
@@ -1112,6 +1139,7 @@ fn read_statements(
                 node: Some(Arc::new(Node {
                     value: v.value.clone(),
                     pos: k.pos,
+                    raw: v.raw.clone(),
                 })),
             };
             out.insert(id, PlacedStatement { statement: st, src });

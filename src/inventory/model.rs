@@ -4,9 +4,9 @@
 //! JSON Schema of `aims schema`, so the two cannot drift apart.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, Months, NaiveDate};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -60,8 +60,28 @@ impl Src {
 pub struct Id(pub String);
 
 impl Id {
-    pub fn key(&self) -> String {
-        self.0.to_lowercase()
+    /// The id in lowercase, for comparing without case. Borrowed when it is
+    /// lowercase already (the usual case), so no allocation.
+    pub fn key(&self) -> Cow<'_, str> {
+        let s = self.0.as_str();
+        if s.is_ascii() {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(s.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(s)
+            }
+        } else {
+            Cow::Owned(s.to_lowercase())
+        }
+    }
+
+    /// The same id, ignoring case; no allocation.
+    pub fn same(&self, other: &Id) -> bool {
+        if self.0.is_ascii() && other.0.is_ascii() {
+            self.0.eq_ignore_ascii_case(&other.0)
+        } else {
+            self.key() == other.key()
+        }
     }
     pub fn as_str(&self) -> &str {
         &self.0
@@ -103,7 +123,8 @@ impl JsonSchema for Id {
     }
 }
 
-/// A catalogue id (`A.6.2.8`, `6.1.3`, or `4.1` written as a YAML number).
+/// A catalogue id (`A.6.2.8`, `6.1.3`, or `4.1` written unquoted, which
+/// YAML reads as a number: the id is the text as written).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub struct ControlId(pub String);
 
@@ -134,7 +155,9 @@ impl<'de> Deserialize<'de> for ControlId {
                 Ok(ControlId(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        // Asked for as text: an unquoted `4.10` is read as written, not as
+        // the number 4.1 (the numbers above are for readers that cannot).
+        d.deserialize_str(V)
     }
 }
 
@@ -1059,9 +1082,75 @@ pub struct Inventory {
     pub audits: Vec<Audit>,
     pub nonconformities: Vec<Nonconformity>,
     pub waivers: Vec<Waiver>,
+    /// Lookups by id, built on first use: the lists are complete once the
+    /// inventory is loaded, and checks look up ids for every item.
+    index: OnceLock<Index>,
+}
+
+/// Positions in the inventory's lists by lowercase id; the first of
+/// repeated ids wins, as a scan would find it.
+#[derive(Debug, Default)]
+struct Index {
+    systems: HashMap<String, usize>,
+    suppliers: HashMap<String, usize>,
+    /// Impact assessments by the system they assess, in inventory order.
+    assessments: HashMap<String, Vec<usize>>,
+    /// The list lengths the index was built from.
+    lens: (usize, usize, usize),
 }
 
 impl Inventory {
+    fn index(&self) -> &Index {
+        let lens = (
+            self.systems.len(),
+            self.suppliers.len(),
+            self.impact_assessments.len(),
+        );
+        let index = self.index.get_or_init(|| {
+            let mut ix = Index {
+                lens,
+                ..Index::default()
+            };
+            for (i, s) in self.systems.iter().enumerate() {
+                ix.systems.entry(s.id.key().into_owned()).or_insert(i);
+            }
+            for (i, s) in self.suppliers.iter().enumerate() {
+                ix.suppliers.entry(s.id.key().into_owned()).or_insert(i);
+            }
+            for (i, ia) in self.impact_assessments.iter().enumerate() {
+                ix.assessments
+                    .entry(ia.system.key().into_owned())
+                    .or_default()
+                    .push(i);
+            }
+            ix
+        });
+        debug_assert_eq!(index.lens, lens, "inventory changed after it was indexed");
+        index
+    }
+
+    /// The system with this id (ignoring case).
+    pub fn system(&self, id: &Id) -> Option<&System> {
+        let i = *self.index().systems.get(id.key().as_ref())?;
+        self.systems.get(i)
+    }
+
+    /// The supplier with this id (ignoring case).
+    pub fn supplier(&self, id: &Id) -> Option<&Supplier> {
+        let i = *self.index().suppliers.get(id.key().as_ref())?;
+        self.suppliers.get(i)
+    }
+
+    /// The impact assessments of a system, in inventory order.
+    pub fn assessments_of(&self, system: &Id) -> impl Iterator<Item = &ImpactAssessment> {
+        self.index()
+            .assessments
+            .get(system.key().as_ref())
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
+            .filter_map(|&i| self.impact_assessments.get(i))
+    }
+
     pub fn risk_appetite(&self) -> u8 {
         self.organization
             .as_ref()
@@ -1114,6 +1203,63 @@ mod tests {
         assert!(!valid_id("-x"));
         assert!(!valid_id("a b"));
         assert!(!valid_id(""));
+    }
+
+    #[test]
+    fn id_keys_borrow_when_already_lowercase() {
+        assert!(matches!(Id("cv-1".into()).key(), Cow::Borrowed("cv-1")));
+        assert_eq!(Id("CV-1".into()).key(), "cv-1");
+        assert!(Id("CV-1".into()).same(&Id("cv-1".into())));
+        assert!(!Id("cv-1".into()).same(&Id("cv-2".into())));
+    }
+
+    #[test]
+    fn lookups_by_id_ignore_case_and_keep_inventory_order() {
+        let text = "systems:
+  - {id: Alpha, name: A, lifecycle: operation, role: deployer}
+  - {id: beta, name: B, lifecycle: operation, role: deployer}
+suppliers:
+  - {id: Vendor, name: V}
+impact_assessments:
+  - {id: ia-2, system: alpha, date: 2026-02-01}
+  - {id: ia-1, system: ALPHA, date: 2026-01-01}
+  - {id: ia-3, system: beta, date: 2026-03-01}
+";
+        let node = crate::yaml::parse(text).unwrap();
+        let (file, unknown) = crate::yaml::from_node::<InventoryFile>(&node);
+        assert!(unknown.is_empty());
+        let file = file.unwrap();
+        let inv = Inventory {
+            systems: file.systems,
+            suppliers: file.suppliers,
+            impact_assessments: file.impact_assessments,
+            ..Inventory::default()
+        };
+        let id = |s: &str| Id(s.into());
+        assert_eq!(inv.system(&id("ALPHA")).unwrap().name, "A");
+        assert!(inv.system(&id("gamma")).is_none());
+        assert_eq!(inv.supplier(&id("vendor")).unwrap().name, "V");
+        let of_alpha: Vec<&str> = inv
+            .assessments_of(&id("Alpha"))
+            .map(|ia| ia.id.as_str())
+            .collect();
+        assert_eq!(of_alpha, ["ia-2", "ia-1"]);
+        assert_eq!(inv.assessments_of(&id("gamma")).count(), 0);
+    }
+
+    #[test]
+    fn control_ids_are_read_as_written() {
+        // Through aims' node tree, as the loader reads them…
+        let node = crate::yaml::parse("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
+        let (ids, _) = crate::yaml::from_node::<Vec<ControlId>>(&node);
+        let want = ["4.10", "6.1.2", "4.1", "10.2", "0x4", "A.6.2.4"];
+        let got: Vec<String> = ids.unwrap().into_iter().map(|c| c.0).collect();
+        assert_eq!(got, want);
+        // …and straight from serde-saphyr, as the embedded catalogue is read.
+        let ids: Vec<ControlId> =
+            serde_saphyr::from_str("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
+        let got: Vec<String> = ids.into_iter().map(|c| c.0).collect();
+        assert_eq!(got, want);
     }
 
     #[test]

@@ -8,12 +8,20 @@ use std::collections::HashMap;
 use super::model::*;
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Location, suggest};
+use crate::yaml::Node;
 
 struct V<'a> {
     diags: &'a mut Vec<Diagnostic>,
 }
 
 impl V<'_> {
+    /// Past the loader's diagnostics limit, problems are only counted, so
+    /// their "did you mean" is not worth computing: with thousands of
+    /// broken references, each would scan every id.
+    fn room(&self) -> bool {
+        self.diags.len() < super::load::MAX_DIAGNOSTICS
+    }
+
     fn err(&mut self, code: &str, msg: String, loc: Location, help: Option<String>) {
         self.diags
             .push(Diagnostic::error(code, msg).at(Some(loc)).help_opt(help));
@@ -38,7 +46,7 @@ impl<'a> Ids<'a> {
         let mut map: HashMap<String, (&Id, Location)> = HashMap::new();
         for item in items {
             let (id, loc) = f(item);
-            if let Some((first, first_loc)) = map.get(&id.key()) {
+            if let Some((first, first_loc)) = map.get(id.key().as_ref()) {
                 v.err(
                     "load/duplicate-id",
                     format!("duplicate {what} id `{id}` (ids compare without case: `{first}` is at {first_loc})"),
@@ -46,34 +54,36 @@ impl<'a> Ids<'a> {
                     Some(format!("give each {what} in `{section}` its own id")),
                 );
             } else {
-                map.insert(id.key(), (id, loc));
+                map.insert(id.key().into_owned(), (id, loc));
             }
         }
         Ids { what, section, map }
     }
 
     fn check(&self, v: &mut V, id: &Id, field: &str, loc: Location) {
-        if self.map.contains_key(&id.key()) {
+        if self.map.contains_key(id.key().as_ref()) {
             return;
         }
-        let known: Vec<&str> = self.map.values().map(|(i, _)| i.as_str()).collect();
-        let help = match suggest(id.as_str(), known.iter().copied()) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None if known.is_empty() => format!(
-                "`{}` is empty: add the {} there first",
-                self.section, self.what
-            ),
-            None => format!(
-                "define it under `{}`, or use one of: {}",
-                self.section,
-                sample(&known)
-            ),
-        };
+        let help = v.room().then(|| {
+            let known: Vec<&str> = self.map.values().map(|(i, _)| i.as_str()).collect();
+            match suggest(id.as_str(), known.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None if known.is_empty() => format!(
+                    "`{}` is empty: add the {} there first",
+                    self.section, self.what
+                ),
+                None => format!(
+                    "define it under `{}`, or use one of: {}",
+                    self.section,
+                    sample(&known)
+                ),
+            }
+        });
         v.err(
             "load/broken-reference",
             format!("`{field}` names {} `{id}`, which is not defined", self.what),
             loc,
-            Some(help),
+            help,
         );
     }
 
@@ -96,14 +106,16 @@ fn sample(known: &[&str]) -> String {
 
 fn check_control(v: &mut V, catalog: &Catalog, id: &ControlId, field: &str, loc: Location) {
     if catalog.get(&id.0).is_none() {
-        let help = suggest(&id.0, catalog.ids())
-            .map(|s| format!("did you mean `{s}`?"))
-            .unwrap_or_else(|| "run `aims controls` for the catalogue".into());
+        let help = v.room().then(|| {
+            suggest(&id.0, catalog.ids())
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| "run `aims controls` for the catalogue".into())
+        });
         v.err(
             "load/unknown-control",
             format!("`{field}` names `{id}`, which is not a control or clause in the catalogue"),
             loc,
-            Some(help),
+            help,
         );
     }
 }
@@ -209,7 +221,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
         suppliers.check_opt(v, &s.supplier, "supplier", || s.src.loc_of(&["supplier"]));
         let mut data_ids: HashMap<String, &Id> = HashMap::new();
         for (i, d) in s.data.iter().enumerate() {
-            if data_ids.insert(d.id.key(), &d.id).is_some() {
+            if data_ids.insert(d.id.key().into_owned(), &d.id).is_some() {
                 v.err(
                     "load/duplicate-id",
                     format!("system `{}` lists data set `{}` twice", s.id, d.id),
@@ -218,14 +230,29 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
                 );
             }
         }
+        // Where each statement is written, found once per system rather
+        // than by a scan of the mapping for every key.
+        let controls_node = s.src.node.as_deref().and_then(|n| n.get("controls"));
+        let written = controls_node.map(Node::index).unwrap_or_default();
+        let fallback = controls_node.map_or_else(|| s.src.pos(), |n| n.pos);
+        let at = |key: &str, field: Option<&str>| {
+            let pos = match (written.get(key), field) {
+                (Some((_, value)), Some(f)) => value.pos_of(&[f]),
+                (Some((_, value)), None) => value.pos,
+                (None, _) => fallback,
+            };
+            Location::new(&s.src.file, pos)
+        };
         for (key, st) in &s.controls {
-            let loc = s.src.loc_of(&["controls", key]);
+            let loc = at(key, None);
             match catalog.get(key) {
                 None => {
-                    let help = suggest(key, catalog.ids())
-                        .map(|x| format!("did you mean `{x}`?"))
-                        .unwrap_or_else(|| "run `aims controls` for the catalogue".into());
-                    v.err("load/unknown-control", format!("system `{}` has a statement for `{key}`, which is not in the catalogue", s.id), loc, Some(help));
+                    let help = v.room().then(|| {
+                        suggest(key, catalog.ids())
+                            .map(|x| format!("did you mean `{x}`?"))
+                            .unwrap_or_else(|| "run `aims controls` for the catalogue".into())
+                    });
+                    v.err("load/unknown-control", format!("system `{}` has a statement for `{key}`, which is not in the catalogue", s.id), loc, help);
                 }
                 Some(c) if !c.applies_to.per_system() => v.err(
                     "load/invalid",
@@ -235,9 +262,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
                 ),
                 Some(_) => {}
             }
-            roles.check_opt(v, &st.owner, "owner", || {
-                s.src.loc_of(&["controls", key, "owner"])
-            });
+            roles.check_opt(v, &st.owner, "owner", || at(key, Some("owner")));
         }
     }
 
