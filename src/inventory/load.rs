@@ -519,9 +519,9 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         {
             for e in catalog.overlay(raw, &file) {
                 let pos = e
-                    .control
-                    .as_deref()
-                    .and_then(|id| find_overlay_entry(&node, id))
+                    .entry
+                    .as_ref()
+                    .and_then(|entry| find_overlay_entry(&node, entry))
                     .unwrap_or(node.pos);
                 l.err(
                     "load/catalog",
@@ -662,21 +662,24 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     })
 }
 
-fn find_overlay_entry(node: &Node, id: &str) -> Option<Pos> {
-    for section in ["controls", "groups"] {
-        if let Some(Node {
-            value: Value::Seq(items),
-            ..
-        }) = node.get(section)
-        {
-            for item in items {
-                if item.get("id").and_then(Node::key_text).as_deref() == Some(id) {
-                    return Some(item.pos);
-                }
-            }
-        }
-    }
-    None
+/// Where an overlay's group or control entry starts.
+fn find_overlay_entry(node: &Node, entry: &crate::catalog::OverlayEntry) -> Option<Pos> {
+    use crate::catalog::OverlayEntry;
+    let (section, id) = match entry {
+        OverlayEntry::Group(id) => ("groups", id),
+        OverlayEntry::Control(id) => ("controls", id),
+    };
+    let Some(Node {
+        value: Value::Seq(items),
+        ..
+    }) = node.get(section)
+    else {
+        return None;
+    };
+    items.iter().find_map(|item| {
+        let id_node = item.get("id")?;
+        (id_node.key_text()?.trim() == id.trim()).then_some(item.pos)
+    })
 }
 
 fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target, Diagnostic> {
