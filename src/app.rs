@@ -4,7 +4,6 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 use serde_json::json;
 
@@ -12,9 +11,11 @@ use crate::assess::{self, Level};
 use crate::catalog::{Catalog, Control};
 use crate::cli::*;
 use crate::diag::{self, Diagnostic, Severity};
+use crate::escape::{self, md};
 use crate::inventory::{self, LoadFailure, Project};
-use crate::output::{self, Guard, RunError, emit, envelope};
+use crate::output::{self, Guard, RunError, emit, emit_human, envelope};
 use crate::rules::{self, Finding};
+use crate::term::{self, GREEN, RED, Table, YELLOW, paint};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_GATE: u8 = 1;
@@ -73,7 +74,7 @@ pub fn run(cli: Cli) -> u8 {
     match result {
         Ok(code) => code,
         Err(Failure::Run(e)) => {
-            eprintln!("{}: {e}", paint("error", "\x1b[1;31m", term.color_err));
+            term::eprint_labelled("error", RED, term.color_err, &e.to_string());
             EXIT_ERROR
         }
         Err(Failure::Load(f, json_cmd)) => {
@@ -96,14 +97,6 @@ impl From<RunError> for Failure {
     }
 }
 
-fn paint(s: &str, code: &str, on: bool) -> String {
-    if on {
-        format!("{code}{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
-}
-
 fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
     if json_cmd == Some("sarif") {
         print!("{}", crate::ci::sarif_load_errors(&f.diagnostics));
@@ -112,15 +105,19 @@ fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
     {
         print!("{s}");
     }
-    eprint!(
-        "{}",
-        diag::render(&f.diagnostics, &f.sources, term.color_err)
+    term::eprint(
+        &diag::render(&f.diagnostics, &f.sources, term.color_err),
+        term.color_err,
     );
     let n = f.total;
-    eprintln!(
-        "{}: could not load the inventory: {n} problem{} to fix",
-        paint("error", "\x1b[1;31m", term.color_err),
-        if n == 1 { "" } else { "s" }
+    term::eprint_labelled(
+        "error",
+        RED,
+        term.color_err,
+        &format!(
+            "could not load the inventory: {n} problem{} to fix",
+            plural(n)
+        ),
     );
 }
 
@@ -215,9 +212,9 @@ fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
             let summary = format!(
                 "{}: {} file{}, {} system{}, {} statement{}; {} error{}, {} warning{}, {} note{}{} (as of {as_of})\n",
                 if failed {
-                    paint("failed", "\x1b[1;31m", color)
+                    paint("failed", RED, color)
                 } else {
-                    paint("ok", "\x1b[1;32m", color)
+                    paint("ok", GREEN, color)
                 },
                 project.files.len(),
                 plural(project.files.len()),
@@ -240,7 +237,7 @@ fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
             if !term.quiet || failed || to_file {
                 text.push_str(&summary);
             }
-            emit(&text, &a.common.out, Guard::Project(&project))?;
+            emit_human(&text, &a.common.out, color, Guard::Project(&project))?;
         }
     }
     Ok(if failed { EXIT_GATE } else { EXIT_OK })
@@ -311,6 +308,7 @@ fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
         "denied_findings": denied.len(),
         "regressions": regressions,
     });
+    let table_colour = term.color_out && a.common.out.output.is_none();
     let text = match a.format {
         GapFormat::Json => {
             let mut data =
@@ -329,31 +327,36 @@ fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
                 .collect();
             crate::ci::junit(&result, threshold, &denied, &groups)
         }
-        GapFormat::Table => gap_table(
-            &project,
-            &result,
-            term.color_out && a.common.out.output.is_none(),
-        ),
+        GapFormat::Table => gap_table(&project, &result, table_colour),
     };
-    emit(&text, &a.common.out, Guard::Project(&project))?;
+    if a.format == GapFormat::Table {
+        emit_human(&text, &a.common.out, table_colour, Guard::Project(&project))?;
+    } else {
+        emit(&text, &a.common.out, Guard::Project(&project))?;
+    }
     if !term.quiet || failed {
         let color = term.color_err;
         for r in &regressions {
-            eprintln!("{}: {r}", paint("regression", "\x1b[1;31m", color));
+            term::eprint_labelled("regression", RED, color, &r.to_string());
         }
         if let (Some(t), Some(_)) = (threshold, under) {
-            eprintln!(
-                "{}: score {:.1} is under the gate's {t}",
-                paint("gate", "\x1b[1;31m", color),
-                result.summary.score
+            term::eprint_labelled(
+                "gate",
+                RED,
+                color,
+                &format!("score {:.1} is under the gate's {t}", result.summary.score),
             );
         }
         if !denied.is_empty() {
-            eprintln!(
-                "{}: {} finding{} at a denied severity (see `aims check`)",
-                paint("gate", "\x1b[1;31m", color),
-                denied.len(),
-                plural(denied.len())
+            term::eprint_labelled(
+                "gate",
+                RED,
+                color,
+                &format!(
+                    "{} finding{} at a denied severity (see `aims check`)",
+                    denied.len(),
+                    plural(denied.len())
+                ),
             );
         }
     }
@@ -371,11 +374,11 @@ const LEVEL_COLUMNS: [(&str, &str); 6] = [
 
 fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
     let mut out = String::new();
-    let title = project.title();
+    let title = escape::term_line(&project.title()).into_owned();
     let scope = g
         .system
         .as_ref()
-        .map(|s| format!(" — system `{s}`"))
+        .map(|s| format!(" — system `{}`", escape::term_line(s)))
         .unwrap_or_default();
     out.push_str(&format!(
         "{title}{scope}\nGap analysis against {} as of {}\n\n",
@@ -384,7 +387,7 @@ fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
     let mut header = vec!["Group", "Title"];
     header.extend(LEVEL_COLUMNS.iter().map(|(_, h)| *h));
     header.push("Score");
-    let mut t = new_table(&header);
+    let mut t = Table::new(&header);
     for grp in &g.groups {
         let mut row = vec![grp.id.clone(), grp.title.clone()];
         row.extend(
@@ -393,7 +396,7 @@ fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
                 .map(|(k, _)| grp.counts.get(k).copied().unwrap_or(0).to_string()),
         );
         row.push(format!("{:.1}", grp.score));
-        t.add_row(row);
+        t.row(row);
     }
     let mut total = vec![
         "All".to_string(),
@@ -405,9 +408,9 @@ fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
             .map(|(k, _)| g.summary.counts.get(k).copied().unwrap_or(0).to_string()),
     );
     total.push(format!("{:.1}", g.summary.score));
-    t.add_row(total);
+    t.row(total);
     for i in 2..9 {
-        if let Some(c) = t.column_mut(i) {
+        if let Some(c) = t.layout().column_mut(i) {
             c.set_cell_alignment(comfy_table::CellAlignment::Right);
         }
     }
@@ -430,9 +433,13 @@ fn gap_table(project: &Project, g: &assess::Gap, color: bool) -> String {
         for c in behind.iter().take(8) {
             out.push_str(&format!(
                 "  {:<8} {} {}\n",
-                c.id,
-                paint(&format!("{:<11}", c.overall.as_str()), "\x1b[33m", color),
-                truncate(&c.title, 70)
+                escape::term_line(&c.id),
+                paint(
+                    &format!("{:<11}", c.overall.as_str()),
+                    term::DIM_YELLOW,
+                    color
+                ),
+                escape::term_line(&truncate(&c.title, 70))
             ));
         }
         if behind.len() > 8 {
@@ -463,29 +470,29 @@ fn truncate(s: &str, n: usize) -> String {
     }
 }
 
-/// User text in Markdown tables: see `report::md_escape`.
-fn md_escape(s: &str) -> String {
-    crate::report::md_escape(s)
+/// An id in a Markdown code span.
+fn code(s: &str) -> String {
+    escape::md_spans(&format!("`{s}`"))
 }
 
 fn gap_markdown(project: &Project, g: &assess::Gap, regressions: &[assess::Regression]) -> String {
     let title = project.title();
     let mut o = format!(
         "# {} — ISO/IEC 42001 gap analysis\n\nAs of {}. Score **{:.1}/100**",
-        md_escape(&title),
+        md(&title),
         g.as_of,
         g.summary.score
     );
     if let Some(s) = &g.system {
-        o.push_str(&format!(" for system `{s}`"));
+        o.push_str(&format!(" for system {}", code(s)));
     }
     o.push_str(".\n\n| Group | Title | Missing | Partial | Implemented | Evidenced | Effective | N/A | Score |\n|---|---|--:|--:|--:|--:|--:|--:|--:|\n");
     for grp in &g.groups {
         let c = |k: &str| grp.counts.get(k).copied().unwrap_or(0);
         o.push_str(&format!(
             "| {} | {} | {} | {} | {} | {} | {} | {} | {:.1} |\n",
-            grp.id,
-            md_escape(&grp.title),
+            md(&grp.id),
+            md(&grp.title),
             c("missing"),
             c("partial"),
             c("implemented"),
@@ -504,17 +511,17 @@ fn gap_markdown(project: &Project, g: &assess::Gap, regressions: &[assess::Regre
             .collect();
         o.push_str(&format!(
             "| {} | {} | {} | {} | {} |\n",
-            c.id,
-            md_escape(&c.title),
+            md(&c.id),
+            md(&c.title),
             c.level.as_str(),
-            md_escape(&systems.join(", ")),
-            md_escape(&c.reason)
+            md(&systems.join(", ")),
+            md(&c.reason)
         ));
     }
     if !regressions.is_empty() {
         o.push_str("\n## Regressions since the baseline\n\n");
         for r in regressions {
-            o.push_str(&format!("- {}\n", md_escape(&r.to_string())));
+            o.push_str(&format!("- {}\n", md(&r.to_string())));
         }
     }
     let live: Vec<&Finding> = g
@@ -531,11 +538,11 @@ fn gap_markdown(project: &Project, g: &assess::Gap, regressions: &[assess::Regre
                 .map(|l| l.to_string())
                 .unwrap_or_default();
             o.push_str(&format!(
-                "| {} | `{}` | {} | {} |\n",
+                "| {} | {} | {} | {} |\n",
                 f.severity.as_str(),
-                f.rule,
-                md_escape(&f.message),
-                md_escape(&loc)
+                code(f.rule),
+                md(&f.message),
+                md(&loc)
             ));
         }
     }
@@ -548,10 +555,10 @@ fn gap_markdown(project: &Project, g: &assess::Gap, regressions: &[assess::Regre
                 .collect::<Vec<_>>()
                 .join(", ");
             o.push_str(&format!(
-                "| {} | `{}` | {} | {} | {} |\n",
-                w.id,
-                w.rule,
-                md_escape(&covers),
+                "| {} | {} | {} | {} | {} |\n",
+                md(&w.id),
+                code(&w.rule),
+                md(&covers),
                 w.expires,
                 w.status
             ));
@@ -850,8 +857,9 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
             files: records,
             left_out: left_out.clone(),
         };
-        let mut manifest_bytes =
-            serde_json::to_vec_pretty(&manifest).map_err(|e| RunError::Io(e.to_string()))?;
+        let mut manifest_bytes = escape::json_pretty(&manifest)
+            .map_err(|e| RunError::Io(e.to_string()))?
+            .into_bytes();
         manifest_bytes.push(b'\n');
         let signature = signing
             .as_ref()
@@ -870,20 +878,22 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     bar.finish_and_clear();
     let packed: u64 = records.iter().map(|r| r.size).sum();
     if !term.quiet {
-        eprintln!(
-            "packed {} files ({:.1} MB) into {}{}",
-            records.len(),
-            packed as f64 / 1e6,
-            a.output.display(),
-            if signing.is_some() { ", signed" } else { "" }
+        term::eprint(
+            &format!(
+                "packed {} files ({:.1} MB) into {}{}\n",
+                records.len(),
+                packed as f64 / 1e6,
+                escape::term_line(&a.output.display().to_string()),
+                if signing.is_some() { ", signed" } else { "" }
+            ),
+            term.color_err,
         );
         for l in &left_out {
-            eprintln!(
-                "{}: left out {} ({}): {}",
-                paint("warning", "\x1b[1;33m", term.color_err),
-                l.cited,
-                l.by,
-                l.reason
+            term::eprint_labelled(
+                "warning",
+                YELLOW,
+                term.color_err,
+                &escape::term_line(&format!("left out {} ({}): {}", l.cited, l.by, l.reason)),
             );
         }
     }
@@ -926,16 +936,16 @@ fn verify_cmd(a: VerifyArgs, term: Term) -> Result<u8, Failure> {
                 ("extra", &v.extra),
             ] {
                 for f in list {
-                    out.push_str(&format!("{what}: {f}\n"));
+                    out.push_str(&format!("{what}: {}\n", escape::term_line(f)));
                 }
             }
             if let Some(s) = &v.signature {
-                out.push_str(&format!("signature: {s}\n"));
+                out.push_str(&format!("signature: {}\n", escape::term_line(s)));
             }
             let verdict = if ok {
-                paint("ok", "\x1b[1;32m", term.color_out)
+                paint("ok", GREEN, term.color_out)
             } else {
-                paint("FAILED", "\x1b[1;31m", term.color_out)
+                paint("FAILED", RED, term.color_out)
             };
             out.push_str(&format!(
                 "{verdict}: {} files in the manifest; {} changed, {} missing, {} extra\n",
@@ -945,7 +955,7 @@ fn verify_cmd(a: VerifyArgs, term: Term) -> Result<u8, Failure> {
                 v.extra.len()
             ));
             if !term.quiet || !ok {
-                emit(&out, &OutputArgs::default(), Guard::None)?;
+                emit_human(&out, &OutputArgs::default(), term.color_out, Guard::None)?;
             }
         }
     }
@@ -968,11 +978,16 @@ fn keygen_cmd(a: KeygenArgs) -> Result<u8, Failure> {
     // Private from its first byte: never readable by others, not even briefly.
     output::write_file_mode(&secret, s.as_bytes(), false, Guard::None, 0o600)?;
     output::write_file(&public, p.as_bytes(), false, Guard::None)?;
-    println!(
-        "wrote {} (keep it secret) and {} (give it to the auditor)",
-        secret.display(),
-        public.display()
-    );
+    emit_human(
+        &format!(
+            "wrote {} (keep it secret) and {} (give it to the auditor)\n",
+            escape::term_line(&secret.display().to_string()),
+            escape::term_line(&public.display().to_string())
+        ),
+        &OutputArgs::default(),
+        false,
+        Guard::None,
+    )?;
     Ok(EXIT_OK)
 }
 
@@ -999,11 +1014,11 @@ fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
             json!({"target": cw.target, "title": cw.title, "sources": cw.sources, "with_inventory": gap.is_some(), "items": items}),
         )?,
         TableFormat::Markdown => {
-            let mut o = format!("# ISO/IEC 42001 → {}\n\n", md_escape(&cw.title));
+            let mut o = format!("# ISO/IEC 42001 → {}\n\n", md(&cw.title));
             if let Some(p) = &project {
                 o.push_str(&format!(
                     "Levels for {} as of {as_of}: the lowest of the controls behind each item.\n\n",
-                    md_escape(&p.title())
+                    md(&p.title())
                 ));
             }
             o.push_str("| Item | Title | Level | ISO/IEC 42001 controls (relationship, source) |\n| --- | --- | --- | --- |\n");
@@ -1020,7 +1035,7 @@ fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
                 o.push_str(&format!(
                     "| {} | {} | {} | {} |\n",
                     it.id,
-                    md_escape(&it.title),
+                    md(&it.title),
                     it.level.map_or("—", |l| l.as_str()),
                     if controls.is_empty() {
                         "—".to_string()
@@ -1034,7 +1049,7 @@ fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
                 o.push_str(&format!(
                     "- `{}`: {}{}\n",
                     s.id,
-                    md_escape(&s.title),
+                    md(&s.title),
                     s.url
                         .as_ref()
                         .map(|u| format!(" <{u}>"))
@@ -1048,7 +1063,7 @@ fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
             if gap.is_some() {
                 header.insert(2, "Level");
             }
-            let mut t = new_table(&header);
+            let mut t = Table::new(&header);
             for it in &items {
                 let controls: Vec<String> = it
                     .controls
@@ -1070,7 +1085,7 @@ fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
                 if gap.is_some() {
                     row.insert(2, it.level.map_or("—", |l| l.as_str()).to_string());
                 }
-                t.add_row(row);
+                t.row(row);
             }
             let mapped = items.iter().filter(|i| !i.controls.is_empty()).count();
             format!(
@@ -1080,11 +1095,20 @@ fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
             )
         }
     };
-    emit(
-        &text,
-        &a.common.out,
-        project.as_ref().map_or(Guard::None, Guard::Project),
-    )?;
+    if a.format == TableFormat::Table {
+        emit_human(
+            &text,
+            &a.common.out,
+            false,
+            project.as_ref().map_or(Guard::None, Guard::Project),
+        )?;
+    } else {
+        emit(
+            &text,
+            &a.common.out,
+            project.as_ref().map_or(Guard::None, Guard::Project),
+        )?;
+    }
     Ok(EXIT_OK)
 }
 
@@ -1138,7 +1162,7 @@ fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
                 "EU AI Act classification as of {as_of} ({})\n\n",
                 act.regulation
             );
-            let mut t = new_table(&["System", "Role", "Tier", "Basis", "Obligations"]);
+            let mut t = Table::new(&["System", "Role", "Tier", "Basis", "Obligations"]);
             for (s, c) in &rows {
                 let in_force = c.obligations.iter().filter(|o| o.in_force).count();
                 let later = c.obligations.len() - in_force;
@@ -1164,8 +1188,8 @@ fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
                     Some(d) => format!("{in_force} in force, {later} from {d}"),
                     None => format!("{in_force} in force"),
                 };
-                t.add_row(vec![
-                    format!("{}\n{}", s.id, s.name),
+                t.row(vec![
+                    format!("{}\n{}", s.id, escape::term_line(&s.name)),
                     s.role.as_str().to_string(),
                     tier,
                     c.basis.join("\n"),
@@ -1178,7 +1202,12 @@ fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
                 if c.obligations.is_empty() {
                     continue;
                 }
-                out.push_str(&format!("\n{} — {} ({})\n", s.id, c.tier, s.role));
+                out.push_str(&format!(
+                    "\n{} — {} ({})\n",
+                    escape::term_line(&s.id.0),
+                    c.tier,
+                    s.role
+                ));
                 for o in &c.obligations {
                     let when = if o.in_force {
                         "in force  ".to_string()
@@ -1201,7 +1230,11 @@ fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
             out
         }
     };
-    emit(&text, &a.common.out, Guard::Project(&project))?;
+    if a.format == ListFormat::Table {
+        emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
+    } else {
+        emit(&text, &a.common.out, Guard::Project(&project))?;
+    }
     Ok(EXIT_OK)
 }
 
@@ -1270,7 +1303,7 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
             )?
         }
         ListFormat::Table => {
-            let mut t = new_table(&[
+            let mut t = Table::new(&[
                 "Risk and owner",
                 "Title (scope)",
                 "L×I",
@@ -1306,9 +1339,9 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
                     .owner
                     .as_ref()
                     .map_or_else(|| "no owner".to_string(), |o| o.0.clone());
-                t.add_row(vec![
+                t.row(vec![
                     format!("{}\n  {owner}", r.id.0),
-                    format!("{}\n({scope})", r.title),
+                    format!("{}\n({scope})", escape::term_line(&r.title)),
                     format!("{}×{}={score}{mark}", r.likelihood.0, r.impact.0),
                     r.treatment.map(|t| t.as_str()).unwrap_or("—").to_string(),
                     res,
@@ -1316,7 +1349,7 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
             }
             // Ids and scores stay on one line; the title takes the rest.
             use comfy_table::{ColumnConstraint::*, Width::Fixed};
-            t.set_constraints(vec![
+            t.layout().set_constraints(vec![
                 ContentWidth,
                 LowerBoundary(Fixed(24)),
                 ContentWidth,
@@ -1335,7 +1368,11 @@ fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
             )
         }
     };
-    emit(&text, &a.common.out, Guard::Project(&project))?;
+    if a.format == ListFormat::Table {
+        emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
+    } else {
+        emit(&text, &a.common.out, Guard::Project(&project))?;
+    }
     Ok(EXIT_OK)
 }
 
@@ -1355,7 +1392,11 @@ fn readiness_cmd(a: ReadinessArgs) -> Result<u8, Failure> {
         TableFormat::Table => crate::readiness::readiness_table(&r),
         TableFormat::Markdown => crate::readiness::readiness_markdown(&r),
     };
-    emit(&text, &a.common.out, Guard::Project(&project))?;
+    if a.format == TableFormat::Table {
+        emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
+    } else {
+        emit(&text, &a.common.out, Guard::Project(&project))?;
+    }
     Ok(EXIT_OK)
 }
 
@@ -1419,7 +1460,11 @@ fn controls(a: ControlsArgs) -> Result<u8, Failure> {
             ListFormat::Json => envelope("controls", json!({"controls": [c]}))?,
             ListFormat::Table => describe_control(&catalog, c),
         };
-        emit(&text, &a.out, Guard::None)?;
+        if a.format == ListFormat::Table {
+            emit_human(&text, &a.out, false, Guard::None)?;
+        } else {
+            emit(&text, &a.out, Guard::None)?;
+        }
         return Ok(EXIT_OK);
     }
     let text = match a.format {
@@ -1432,7 +1477,7 @@ fn controls(a: ControlsArgs) -> Result<u8, Failure> {
             }),
         )?,
         ListFormat::Table => {
-            let mut t = new_table(&["ID", "Title", "Group", "Judged for", "Roles"]);
+            let mut t = Table::new(&["ID", "Title", "Group", "Judged for", "Roles"]);
             for c in &catalog.controls {
                 let roles: Vec<&str> = c
                     .roles
@@ -1442,7 +1487,7 @@ fn controls(a: ControlsArgs) -> Result<u8, Failure> {
                         crate::catalog::CatalogRole::Deployer => "deployer",
                     })
                     .collect();
-                t.add_row(vec![
+                t.row(vec![
                     c.id.clone(),
                     c.title.clone(),
                     c.group.clone(),
@@ -1473,30 +1518,26 @@ fn controls(a: ControlsArgs) -> Result<u8, Failure> {
             )
         }
     };
-    emit(&text, &a.out, Guard::None)?;
+    if a.format == ListFormat::Table {
+        emit_human(&text, &a.out, false, Guard::None)?;
+    } else {
+        emit(&text, &a.out, Guard::None)?;
+    }
     Ok(EXIT_OK)
 }
 
-fn new_table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic);
-    if !std::io::stdout().is_terminal() {
-        t.set_width(100);
-    }
-    t.set_header(header.to_vec());
-    t
-}
-
+/// `aims controls ID`: every catalogue field, user text escaped (an
+/// overlay can set the title, subgroup, wording and evidence of a control).
 fn describe_control(catalog: &Catalog, c: &Control) -> String {
+    let line = |x: &str| escape::term_line(x).into_owned();
     let group = catalog
         .group(&c.group)
         .map(|g| format!("{} {}", g.id, g.title))
         .unwrap_or_else(|| c.group.clone());
-    let mut s = format!("{} {}\n", c.id, c.title);
-    s.push_str(&format!("  group:       {group}\n"));
+    let mut s = format!("{} {}\n", line(&c.id), line(&c.title));
+    s.push_str(&format!("  group:       {}\n", line(&group)));
     if let Some(sg) = &c.subgroup {
-        s.push_str(&format!("  subgroup:    {sg}\n"));
+        s.push_str(&format!("  subgroup:    {}\n", line(sg)));
     }
     s.push_str(&format!("  kind:        {}\n", c.kind.as_str()));
     let roles: Vec<String> = c
@@ -1534,13 +1575,17 @@ fn describe_control(catalog: &Catalog, c: &Control) -> String {
         c.effort_weeks,
         plural(c.effort_weeks as usize)
     ));
-    s.push_str(&format!("\nWhat it asks\n  {}\n", c.asks));
+    s.push_str(&format!("\nWhat it asks\n  {}\n", escape::term(&c.asks)));
     if let Some(t) = &c.text {
-        s.push_str(&format!("\nYour licensed text ({})\n  {}\n", c.source, t));
+        s.push_str(&format!(
+            "\nYour licensed text ({})\n  {}\n",
+            line(&c.source),
+            escape::term(t)
+        ));
     }
     s.push_str("\nEvidence an auditor looks for\n");
     for e in &c.evidence {
-        s.push_str(&format!("  - {e}\n"));
+        s.push_str(&format!("  - {}\n", line(e)));
     }
     s
 }
@@ -1576,9 +1621,9 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
     let text = match a.format {
         ListFormat::Json => envelope("rules", json!({"rules": rules::RULES}))?,
         ListFormat::Table => {
-            let mut t = new_table(&["Rule", "Default", "What it finds"]);
+            let mut t = Table::new(&["Rule", "Default", "What it finds"]);
             for r in rules::RULES {
-                t.add_row(vec![r.id, r.severity.as_str(), r.summary]);
+                t.row(vec![r.id, r.severity.as_str(), r.summary]);
             }
             format!("{t}\n`aims rules ID` explains one rule and how to fix its findings.\n")
         }
@@ -1600,9 +1645,9 @@ fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
         None => cwd()?,
     };
     let today = output::as_of(a.as_of.as_deref())?;
-    if a.name.contains(['"', '\\', '\n']) {
+    if a.name.contains(['"', '\\']) || a.name.chars().any(escape::is_control) {
         return Err(RunError::Usage(
-            "--name cannot contain quotes, backslashes or line breaks".into(),
+            "--name cannot contain quotes, backslashes, line breaks or control characters".into(),
         )
         .into());
     }
@@ -1642,11 +1687,15 @@ fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
     }
     output::write_all_or_none(&dir, &files)?;
     if !term.quiet {
-        println!(
-            "Created aims.toml, aims.yaml, aims.schema.json and docs/ai-policy.md in {}.",
-            dir.display()
-        );
-        println!("Next: describe your AI systems in aims.yaml, then run `aims check`.");
+        emit_human(
+            &format!(
+                "Created aims.toml, aims.yaml, aims.schema.json and docs/ai-policy.md in {}.\nNext: describe your AI systems in aims.yaml, then run `aims check`.\n",
+                escape::term_line(&dir.display().to_string())
+            ),
+            &OutputArgs::default(),
+            false,
+            Guard::None,
+        )?;
     }
     Ok(EXIT_OK)
 }
@@ -1686,4 +1735,56 @@ pub fn schema_json() -> Result<String, RunError> {
 fn schema(a: SchemaArgs) -> Result<u8, Failure> {
     emit(&schema_json()?, &a.out, Guard::None)?;
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::{HOSTILE_ID, injection_with_group_id};
+
+    #[test]
+    fn gap_markdown_escapes_every_user_string_ids_included() {
+        let project = injection_with_group_id(HOSTILE_ID);
+        let gap = assess::gap(&project, output::ymd(2026, 11, 24));
+        let md = gap_markdown(&project, &gap, &[]);
+        assert!(!md.contains("<img") && !md.contains("<details"), "{md}");
+        assert!(!md.contains("](javascript:"), "{md}");
+        assert!(!md.lines().any(|l| l.starts_with("# Owned")), "{md}");
+        assert!(
+            !md.chars().any(|c| escape::is_control(c) && c != '\n'),
+            "{md:?}"
+        );
+        // The group's row and its control's row keep the header's columns.
+        let row = md
+            .lines()
+            .find(|l| l.starts_with("| G1 "))
+            .expect("the group's row");
+        let cells = |l: &str| l.replace("\\|", "").matches('|').count();
+        assert_eq!(cells(row), 10, "{row}");
+        let table = md.lines().find(|l| l.starts_with("| Group |")).unwrap();
+        assert_eq!(cells(table), 10);
+    }
+
+    #[test]
+    fn terminal_tables_and_descriptions_escape_overlay_text() {
+        let project = injection_with_group_id(HOSTILE_ID);
+        let gap = assess::gap(&project, output::ymd(2026, 11, 24));
+        let text = gap_table(&project, &gap, true);
+        let c = project.catalog.get("INJ.1").unwrap();
+        let described = describe_control(&project.catalog, c);
+        for out in [&text, &described] {
+            let rest = escape::SGR
+                .iter()
+                .fold(out.to_string(), |acc, code| acc.replace(code, ""));
+            assert!(
+                !rest.chars().any(|c| escape::is_control(c) && c != '\n'),
+                "{out:?}"
+            );
+        }
+        assert!(text.contains("\\u{1b}"), "{text}");
+        assert!(
+            described.contains("  group:       G1\\n# Owned"),
+            "{described}"
+        );
+    }
 }

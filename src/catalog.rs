@@ -372,12 +372,24 @@ impl Catalog {
 
     /// Lay an overlay file's groups and controls over this catalogue.
     /// Existing ids only take text fields; their id and title are facts.
+    /// Group ids are checked like control ids: they are shown in every
+    /// report, as table cells and headings.
     pub fn overlay(&mut self, raw: RawCatalog, source: &str) -> Vec<OverlayError> {
         let mut errors = Vec::new();
+        let mut invalid_groups = Vec::new();
         for g in raw.groups {
-            if self.group(&g.id).is_some() {
+            if !crate::inventory::model::valid_id(&g.id) {
                 errors.push(OverlayError {
-                    control: Some(g.id.clone()),
+                    entry: Some(OverlayEntry::Group(g.id.clone())),
+                    message: format!(
+                        "`{}` is not a valid group id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit",
+                        g.id
+                    ),
+                });
+                invalid_groups.push(g.id);
+            } else if self.group(&g.id).is_some() {
+                errors.push(OverlayError {
+                    entry: Some(OverlayEntry::Group(g.id.clone())),
                     message: format!("group `{}` already exists in the catalogue", g.id),
                 });
             } else {
@@ -389,9 +401,19 @@ impl Catalog {
             let id = rc.id.0.clone();
             if !crate::inventory::model::valid_id(&id) {
                 errors.push(OverlayError {
-                    control: Some(id.clone()),
-                    message: format!("`{id}` is not a valid control id"),
+                    entry: Some(OverlayEntry::Control(id.clone())),
+                    message: format!(
+                        "`{id}` is not a valid control id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+                    ),
                 });
+                continue;
+            }
+            // Its group's own error says what is wrong; "not defined" would not.
+            if rc
+                .group
+                .as_ref()
+                .is_some_and(|g| invalid_groups.contains(g))
+            {
                 continue;
             }
             if let Some(&i) = self.index.get(&id.to_lowercase()) {
@@ -408,7 +430,7 @@ impl Catalog {
                 ];
                 if let Some((field, _)) = fixed.iter().find(|(_, set)| *set) {
                     errors.push(OverlayError {
-                        control: Some(id.clone()),
+                        entry: Some(OverlayEntry::Control(id.clone())),
                         message: format!(
                             "`{field}` of `{}` cannot be changed by an overlay: only `text`, `asks`, `evidence`, `freshness` and `effort_weeks` can",
                             c.id
@@ -436,7 +458,7 @@ impl Catalog {
                 match self.new_control(rc, source) {
                     Ok(c) => self.push(c),
                     Err(message) => errors.push(OverlayError {
-                        control: Some(id),
+                        entry: Some(OverlayEntry::Control(id)),
                         message,
                     }),
                 }
@@ -469,9 +491,16 @@ impl Catalog {
     }
 }
 
+/// The overlay entry an error is about, to point at it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OverlayEntry {
+    Group(String),
+    Control(String),
+}
+
 #[derive(Debug, Clone)]
 pub struct OverlayError {
-    pub control: Option<String>,
+    pub entry: Option<OverlayEntry>,
     pub message: String,
 }
 
@@ -772,5 +801,61 @@ mod tests {
             cat.get("A.2.3").unwrap().title,
             "Alignment with other organizational policies"
         );
+    }
+
+    #[test]
+    fn overlay_group_ids_follow_the_rules_of_control_ids() {
+        for bad in [
+            "G1\n# Owned",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            "G|1",
+            "G\x1b[2K",
+            "-G",
+            "",
+        ] {
+            let mut cat = Catalog::embedded().clone();
+            let raw = RawCatalog {
+                catalog: None,
+                standard: None,
+                version: None,
+                groups: vec![Group {
+                    id: bad.into(),
+                    title: "Hostile".into(),
+                    kind: Kind::Custom,
+                    objective: None,
+                }],
+                controls: vec![RawControl {
+                    id: m::ControlId("G.1".into()),
+                    title: Some("In the hostile group".into()),
+                    group: Some(bad.into()),
+                    subgroup: None,
+                    kind: None,
+                    applies_to: None,
+                    roles: None,
+                    lifecycle: None,
+                    stage: None,
+                    asks: None,
+                    evidence: None,
+                    freshness: None,
+                    effort_weeks: None,
+                    text: None,
+                }],
+            };
+            let errors = cat.overlay(raw, "extra.yaml");
+            // One error, about the group; its control is not added either.
+            assert_eq!(errors.len(), 1, "{bad:?}: {errors:?}");
+            assert_eq!(errors[0].entry, Some(OverlayEntry::Group(bad.into())));
+            assert!(
+                errors[0].message.contains("is not a valid group id"),
+                "{errors:?}"
+            );
+            assert!(cat.group(bad).is_none() && cat.get("G.1").is_none());
+        }
+        let mut cat = Catalog::embedded().clone();
+        let raw: RawCatalog =
+            serde_saphyr::from_str("groups:\n  - {id: NB_2.x-y, title: Fine, kind: custom}\n")
+                .unwrap();
+        assert!(cat.overlay(raw, "extra.yaml").is_empty());
     }
 }

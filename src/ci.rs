@@ -149,7 +149,7 @@ fn document(run: Value) -> String {
         "version": "2.1.0",
         "runs": [run],
     });
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut s = crate::escape::json_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
@@ -220,22 +220,30 @@ pub fn case_fails(
 
 /// JUnit XML: one suite per clause group and Annex A objective, one case
 /// per control and per (control, system). Not-applicable cases are skipped.
+/// The XML writer escapes markup and drops characters XML cannot hold;
+/// control characters and bidirectional overrides in user text are shown
+/// as escapes first, so a CI page shows them instead of acting on them.
 pub fn junit(
     gap: &Gap,
     threshold: Option<f64>,
     denied: &[&Finding],
     groups: &[(String, String)],
 ) -> String {
+    let text = |s: String| crate::escape::term_line(&s).into_owned();
     let mut report = Report::new("aims gap");
     for (gid, gtitle) in groups {
-        let mut suite = TestSuite::new(format!("{gid} {gtitle}"));
+        let mut suite = TestSuite::new(text(format!("{gid} {gtitle}")));
         for c in gap.controls.iter().filter(|c| &c.group == gid) {
-            let mut cases = vec![(c.level, None, format!("{} {}", c.id, c.title))];
+            let mut cases = vec![(c.level, None, text(format!("{} {}", c.id, c.title)))];
             if gap.system.is_some() {
                 cases.clear();
             }
             for (s, l) in &c.systems {
-                cases.push((*l, Some(s.as_str()), format!("{} {} [{s}]", c.id, c.title)));
+                cases.push((
+                    *l,
+                    Some(s.as_str()),
+                    text(format!("{} {} [{s}]", c.id, c.title)),
+                ));
             }
             for (lvl, system, name) in cases {
                 let status = if lvl == Level::NotApplicable {
@@ -244,14 +252,14 @@ pub fn junit(
                     st
                 } else if let Some(why) = case_fails(lvl, threshold, denied, &c.id, system) {
                     let mut st = TestCaseStatus::non_success(NonSuccessKind::Failure);
-                    st.set_message(why);
+                    st.set_message(text(why));
                     st.set_type(lvl.as_str());
                     st
                 } else {
                     TestCaseStatus::success()
                 };
                 let mut tc = TestCase::new(name, status);
-                tc.set_classname(format!("aims.{gid}"));
+                tc.set_classname(text(format!("aims.{gid}")));
                 tc.add_property(("level", lvl.as_str()));
                 suite.add_test_case(tc);
             }

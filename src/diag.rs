@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::escape;
 use crate::yaml::Pos;
 
 /// How serious a diagnostic is. Ordered from least to most severe.
@@ -135,16 +136,22 @@ impl Sources {
 ///    |     ^^^^
 ///    = help: did you mean `owner`?
 /// ```
+///
+/// Everything from the user's files (the message, the file name, the
+/// quoted line) is escaped for the terminal ([`escape::term_line`]): a
+/// control character shows as `\u{1b}` and the caret still points at the
+/// token it underlines.
 pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
+    use crate::term::{BOLD, CYAN, RED, RESET, YELLOW};
     let mut out = String::new();
     for d in diags {
         let (c, bold, reset) = if color {
             let c = match d.severity {
-                Severity::Error => "\x1b[1;31m",
-                Severity::Warning => "\x1b[1;33m",
-                Severity::Note => "\x1b[1;36m",
+                Severity::Error => RED,
+                Severity::Warning => YELLOW,
+                Severity::Note => CYAN,
             };
-            (c, "\x1b[1m", "\x1b[0m")
+            (c, BOLD, RESET)
         } else {
             ("", "", "")
         };
@@ -152,29 +159,32 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             out,
             "{c}{}[{}]{reset}{bold}: {}{reset}",
             d.severity.as_str(),
-            d.code,
-            d.message
+            escape::term_line(&d.code),
+            escape::term_line(&d.message)
         );
         if let Some(loc) = &d.location {
-            let _ = writeln!(out, "  --> {loc}");
+            let _ = writeln!(out, "  --> {}", escape::term_line(&loc.to_string()));
             if let Some(src) = sources.line(&loc.file, loc.line) {
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
                 // Long lines are shown as a window around the column.
                 let col = loc.column.max(1) as usize;
                 let skip = col.saturating_sub(80);
-                let mut shown: String = src
+                let window: String = src
                     .chars()
                     .skip(skip)
                     .take(120)
                     .collect::<String>()
                     .replace('\t', " ");
-                let mut col = col - skip;
+                // The token is measured in the line as written, then
+                // underlined where it is once the line is escaped.
+                let col = col - skip;
+                let width = underline_width(&window, col);
+                let (mut shown, mut col, width) = escape_snippet(&window, col, width);
                 if skip > 0 {
                     shown.insert(0, '…');
                     col += 1;
                 }
-                let width = underline_width(&shown, col);
                 let _ = writeln!(out, "{pad} |");
                 let _ = writeln!(out, "{num} | {shown}");
                 let _ = writeln!(
@@ -186,11 +196,32 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             }
         }
         if let Some(h) = &d.help {
-            let _ = writeln!(out, "   = help: {h}");
+            let _ = writeln!(out, "   = help: {}", escape::term_line(h));
         }
         out.push('\n');
     }
     out
+}
+
+/// A quoted source line escaped for the terminal, with the 1-based column
+/// `col` and the `width` characters from it as they are in the escaped line.
+fn escape_snippet(line: &str, col: usize, width: usize) -> (String, usize, usize) {
+    let mut shown = String::with_capacity(line.len());
+    // starts[i]: where the i-th character of `line` starts in `shown` (0-based).
+    let mut starts = Vec::new();
+    let mut n = 0;
+    for ch in line.chars() {
+        starts.push(n);
+        let mut b = [0u8; 4];
+        let e = escape::term_line(ch.encode_utf8(&mut b));
+        n += e.chars().count();
+        shown.push_str(&e);
+    }
+    // Past the end of the line (a missing value), columns stay one apart.
+    let at = |i: usize| starts.get(i).copied().unwrap_or(n + i - starts.len());
+    let from = at(col - 1);
+    let to = at(col - 1 + width);
+    (shown, from + 1, (to - from).max(1))
 }
 
 /// Underline the token that starts at `col` (1-based, in characters).
@@ -252,5 +283,61 @@ mod tests {
         assert!(out.contains("2 |   ownr: cro"), "{out}");
         assert!(out.contains("  |   ^^^^\n"), "{out}");
         assert!(out.contains("= help: did you mean `owner`?"), "{out}");
+    }
+
+    #[test]
+    fn user_text_in_a_diagnostic_cannot_drive_the_terminal() {
+        let mut s = Sources::default();
+        s.add(
+            "a\x1b[31m.yaml",
+            "name: \"x\x1b[2K\x1b[1A\u{202e}\" bad: 1\n".into(),
+        );
+        let d = Diagnostic::error(
+            "load/invalid",
+            "policy `p` (\x1b[2K\x1b[1A\x1b[1;32mok\x1b[0m: nothing to report\x1b[8m) is bad\nok",
+        )
+        .at(Some(Location::new(
+            "a\x1b[31m.yaml",
+            Pos { line: 1, col: 20 },
+        )))
+        .help("\x07\u{2066}");
+        for color in [false, true] {
+            let out = render(std::slice::from_ref(&d), &s, color);
+            let raw: String = out
+                .replace(crate::term::RED, "")
+                .replace(crate::term::BOLD, "")
+                .replace(crate::term::RESET, "");
+            assert!(
+                !raw.chars().any(|c| escape::is_control(c) && c != '\n'),
+                "{out:?}"
+            );
+            assert!(
+                out.contains("(\\u{1b}[2K\\u{1b}[1A\\u{1b}[1;32mok"),
+                "{out}"
+            );
+            assert!(out.contains("is bad\\nok"), "one line: {out}");
+            assert!(out.contains("--> a\\u{1b}[31m.yaml:1:20"), "{out}");
+            assert!(out.contains("= help: \\u{7}\\u{2066}"), "{out}");
+        }
+        // The caret stays under `bad`, after the escapes that widened the line.
+        let out = render(&[d], &s, false);
+        let lines: Vec<&str> = out.lines().collect();
+        let quoted = lines.iter().find(|l| l.starts_with("1 | ")).unwrap();
+        let caret = lines.iter().find(|l| l.contains('^')).unwrap();
+        let at = caret.find('^').unwrap();
+        assert_eq!(&quoted[at..at + 3], "bad", "{out}");
+        assert_eq!(caret.matches('^').count(), 3, "{out}");
+        // A token with control characters is underlined whole, escapes included.
+        let d = Diagnostic::error("load/invalid", "bad name").at(Some(Location::new(
+            "a\x1b[31m.yaml",
+            Pos { line: 1, col: 7 },
+        )));
+        let out = render(&[d], &s, false);
+        let caret = out.lines().find(|l| l.contains('^')).unwrap();
+        let underlined = "\"x\\u{1b}[2K\\u{1b}[1A\\u{202e}\"";
+        assert_eq!(caret.matches('^').count(), underlined.len(), "{out}");
+        let quoted = out.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        let at = caret.find('^').unwrap();
+        assert_eq!(&quoted[at..at + underlined.len()], underlined, "{out}");
     }
 }

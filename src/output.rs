@@ -64,7 +64,7 @@ pub fn envelope<T: Serialize>(command: &str, data: T) -> Result<String, RunError
         generated_at: generated_at()?.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         data,
     };
-    let mut s = serde_json::to_string_pretty(&env).map_err(|e| RunError::Io(e.to_string()))?;
+    let mut s = crate::escape::json_pretty(&env).map_err(|e| RunError::Io(e.to_string()))?;
     s.push('\n');
     Ok(s)
 }
@@ -360,6 +360,18 @@ pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), Run
         }
     }
     Ok(())
+}
+
+/// Human (terminal) text: printed or written after the last terminal pass
+/// ([`crate::escape::term_output`]), which lets through only aims' own
+/// colour codes, and only when `colour`.
+pub fn emit_human(
+    content: &str,
+    out: &crate::cli::OutputArgs,
+    colour: bool,
+    guard: Guard,
+) -> Result<(), RunError> {
+    emit(&crate::escape::term_output(content, colour), out, guard)
 }
 
 /// Print to stdout, or write `--output`.

@@ -9,7 +9,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use comfy_table::{ContentArrangement, Table, presets};
 use serde::Serialize;
 
 use crate::assess::{ControlGap, Gap, Level};
@@ -847,17 +846,14 @@ pub fn readiness(project: &Project, gap: &Gap, as_of: Date) -> Readiness {
 // ---------------------------------------------------------------------------
 // Readiness: rendering.
 
-fn new_table(header: &[&str]) -> Table {
-    let mut t = Table::new();
-    t.load_preset(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(WIDTH as u16);
-    t.set_header(header.to_vec());
-    t
+fn new_table(header: &[&str]) -> crate::term::Table {
+    crate::term::Table::with_width(header, WIDTH as u16)
 }
 
-/// Wrap text to the terminal width, breaking words that cannot fit.
+/// Wrap text to the terminal width, breaking words that cannot fit. The
+/// text is escaped for the terminal first, so the escapes are measured.
 fn wrap(text: &str, first: &str, rest: &str) -> String {
+    let text = crate::escape::term_line(text);
     let mut lines: Vec<String> = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
@@ -996,7 +992,7 @@ pub fn readiness_table(r: &Readiness) -> String {
         s.push_str(&wrap(&stage_heading(name, stage), "", ""));
         let mut t = new_table(&["Met", "Item", "Clauses", "Why"]);
         for i in &stage.items {
-            t.add_row(vec![
+            t.row(vec![
                 met_word(i.met).to_string(),
                 i.title.to_string(),
                 clauses_text(i),
@@ -1032,7 +1028,7 @@ pub fn readiness_table(r: &Readiness) -> String {
     if !r.schedule.is_empty() {
         let mut t = new_table(&["Audit", "Due", "Status", "Note"]);
         for e in &r.schedule {
-            t.add_row(vec![
+            t.row(vec![
                 e.title.clone(),
                 e.due.to_string(),
                 e.status.to_string(),
@@ -1047,18 +1043,15 @@ pub fn readiness_table(r: &Readiness) -> String {
     s
 }
 
-/// Make composed text safe in a Markdown table cell (ids stay in code spans).
+/// Composed text (messages that quote ids in backticks) in Markdown: see
+/// [`crate::escape::md_spans`].
 fn cell(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
+    crate::escape::md_spans(s)
 }
 
-/// Escape user text (titles) so that it cannot open links, emphasis or tables.
+/// User text (titles, ids) in Markdown: see [`crate::escape::md`].
 fn md_text(s: &str) -> String {
-    crate::report::md_escape(s)
+    crate::escape::md(s)
 }
 
 /// The Markdown view, for a pull request comment or a wiki page.
@@ -1109,7 +1102,7 @@ pub fn readiness_markdown(r: &Readiness) -> String {
             for b in &i.below {
                 s.push_str(&format!(
                     "| {} | {} | {} | {} |\n",
-                    b.id,
+                    md_text(&b.id),
                     md_text(&b.title),
                     b.level.as_str(),
                     cell(&b.owner)
@@ -1134,7 +1127,7 @@ pub fn readiness_markdown(r: &Readiness) -> String {
         for e in &r.schedule {
             s.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
-                e.title,
+                md_text(&e.title),
                 e.due,
                 e.status,
                 cell(&status_note(e, r.as_of))
@@ -1525,7 +1518,7 @@ pub fn plan_markdown(p: &Plan) -> String {
             "Already certified on {c}: the projected dates below are when the remaining gaps would be closed to Stage 1 and Stage 2 standard.{}\n\n",
             p.next_audit
                 .as_ref()
-                .map(|n| format!(" Next audit: {} due {} ({}).", n.title.to_lowercase(), n.due, n.status))
+                .map(|n| format!(" Next audit: {} due {} ({}).", md_text(&n.title.to_lowercase()), n.due, n.status))
                 .unwrap_or_default()
         ));
     }
@@ -1603,7 +1596,7 @@ pub fn plan_markdown(p: &Plan) -> String {
         for c in &ph.controls {
             s.push_str(&format!(
                 "| {} | {} | {} | {} | {} |\n",
-                c.id,
+                md_text(&c.id),
                 md_text(&c.title),
                 c.level.as_str(),
                 cell(&c.owner),

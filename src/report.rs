@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 use crate::assess::{Gap, Level, Regression};
 use crate::catalog::{Control, Kind};
 use crate::classify::{Classification, classify};
+use crate::escape;
 use crate::evidence::{Evidence, Freshness, judge_statement};
 use crate::inventory::Project;
 use crate::inventory::model::*;
@@ -31,66 +32,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Markdown-escape user text so that it cannot open links, tags, tables or emphasis.
-pub fn md_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '(' | ')' | '#' | '|' | '!' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-/// HTML-escape `s` completely, then turn each `quoted` span into `<code>`.
-/// The output is safe to mark `| safe`: the only markup in it is ours.
-pub fn ticks(s: &str) -> String {
-    let mut escaped = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    let parts: Vec<&str> = escaped.split('`').collect();
-    let mut out = String::with_capacity(escaped.len() + 16);
-    for (i, part) in parts.iter().enumerate() {
-        if i % 2 == 0 {
-            out.push_str(part);
-        } else if i + 1 == parts.len() {
-            // An unpaired backtick stays as it was.
-            out.push('`');
-            out.push_str(part);
-        } else {
-            out.push_str("<code>");
-            out.push_str(part);
-            out.push_str("</code>");
-        }
-    }
-    out
-}
-
 /// The Tera instance: embedded templates, then the user's overrides.
 pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
     let mut t = tera::Tera::new();
+    // HTML templates autoescape (by their `.html` name) with our escaper,
+    // which also shows control characters and bidirectional overrides.
+    t.set_escape_fn(escape::html_write);
     t.register_filter("md", |v: &str, _: tera::Kwargs, _: &tera::State| {
-        md_escape(v)
+        escape::md(v)
+    });
+    // An id in a Markdown code span.
+    t.register_filter("code", |v: &str, _: tera::Kwargs, _: &tera::State| {
+        escape::md_spans(&format!("`{v}`"))
     });
     // Messages quote ids in backticks: escape everything, then show those as code.
     t.register_filter("ticks", |v: &str, _: tera::Kwargs, _: &tera::State| {
-        ticks(v)
+        escape::html_ticks(v)
     });
     // An empty value shown as a dash in tables.
     t.register_filter("dash", |v: &str, _: tera::Kwargs, _: &tera::State| {
@@ -746,16 +703,9 @@ pub fn soa_view(i: &Inputs, rows: &[SoaRow]) -> Value {
 }
 
 /// CSV that opens cleanly in a spreadsheet: RFC 4180 quoting, a UTF-8 BOM
-/// for Excel, and cells that start like a formula neutralised.
+/// for Excel, and cells that start like a formula neutralised (see
+/// [`escape::csv_cell`]).
 pub fn soa_csv(rows: &[SoaRow]) -> String {
-    fn cell(s: &str) -> String {
-        let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-            format!("'{s}")
-        } else {
-            s.to_string()
-        };
-        format!("\"{}\"", s.replace('"', "\"\""))
-    }
     let mut out = String::from("\u{feff}");
     out.push_str(
         "Control,Title,Group,Applicable,Justification,Implementation level,Owner,Evidence\r\n",
@@ -771,42 +721,21 @@ pub fn soa_csv(rows: &[SoaRow]) -> String {
             r.owner.as_str(),
             &r.evidence.join("; "),
         ];
-        out.push_str(&fields.iter().map(|f| cell(f)).collect::<Vec<_>>().join(","));
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| escape::csv_cell(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
         out.push_str("\r\n");
     }
     out
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
-
-    #[test]
-    fn markdown_escape_makes_injection_inert() {
-        assert_eq!(
-            md_escape("[x](javascript:alert(1))"),
-            "\\[x\\]\\(javascript:alert\\(1\\)\\)"
-        );
-        assert_eq!(
-            md_escape("<script>a|b</script>"),
-            "&lt;script&gt;a\\|b&lt;/script&gt;"
-        );
-        assert_eq!(md_escape("line\nbreak"), "line break");
-    }
-
-    #[test]
-    fn ticks_escapes_then_marks_code() {
-        assert_eq!(
-            ticks("audited in `ia-2026`"),
-            "audited in <code>ia-2026</code>"
-        );
-        assert_eq!(
-            ticks("`<script>` & \"x\""),
-            "<code>&lt;script&gt;</code> &amp; &quot;x&quot;"
-        );
-        assert_eq!(ticks("one ` open"), "one ` open");
-        assert_eq!(ticks("`a` and `b"), "<code>a</code> and `b");
-    }
 
     #[test]
     fn csv_quotes_and_neutralises_formulas() {
@@ -826,6 +755,83 @@ mod tests {
         assert_eq!(
             line,
             "\"A.2.2\",\"AI \"\"policy\"\"\",\"A.2\",\"yes\",\"'=HYPERLINK(\"\"x\"\")\",\"partial\",\"lead\",\"a.md; b,c.md\""
+        );
+    }
+
+    /// The injection fixture, with the id of its custom group replaced by
+    /// `group_id` behind the loader's back (the loader refuses such an id).
+    pub(crate) fn injection_with_group_id(group_id: &str) -> Project {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut p = crate::inventory::load(Some(&root.join("tests/fixtures/injection")), root)
+            .expect("the injection fixture loads");
+        for g in p.catalog.groups.iter_mut().filter(|g| g.id == "INJ") {
+            g.id = group_id.to_string();
+        }
+        for c in p.catalog.controls.iter_mut().filter(|c| c.group == "INJ") {
+            c.group = group_id.to_string();
+        }
+        p
+    }
+
+    pub(crate) const HOSTILE_ID: &str = "G1\n# Owned <img src=x onerror=alert(1)> [x](javascript:alert(1)) <details>\x1b]8;;https://evil.example/\x1b\\l\x1b]8;;\x1b\\ | cell";
+
+    #[test]
+    fn markdown_templates_escape_every_user_string_ids_included() {
+        let project = injection_with_group_id(HOSTILE_ID);
+        let as_of = crate::output::ymd(2026, 11, 24);
+        let ev = Evidence::new(&project.evidence_root);
+        let gap = crate::assess::gap_with(&project, as_of, &ev);
+        assert!(
+            gap.groups.iter().any(|g| g.id == HOSTILE_ID),
+            "the hostile group is in the gap"
+        );
+        let inputs = Inputs {
+            project: &project,
+            gap: &gap,
+            as_of,
+            generated_at: "2026-11-24 00:00 UTC".into(),
+            out_dir: project.root.clone(),
+            link_root: project.evidence_root.clone(),
+            regressions: None,
+            crosswalks: crate::crosswalk::report_sections(&project, &gap),
+            evidence: &ev,
+        };
+        let t = engine(None).unwrap();
+        let md = render(&t, "report.md", &report_view(&inputs)).unwrap();
+        let rows = soa_rows(&project, &gap, None);
+        let soa = render(&t, "soa.md", &soa_view(&inputs, &rows)).unwrap();
+        for out in [&md, &soa] {
+            let lower = out.to_lowercase();
+            assert!(
+                !lower.contains("<img") && !lower.contains("<details"),
+                "{out}"
+            );
+            assert!(!out.contains("](javascript:"), "{out}");
+            assert!(!out.lines().any(|l| l.starts_with("# Owned")), "{out}");
+            assert!(
+                !out.chars().any(|c| escape::is_control(c) && c != '\n'),
+                "{out:?}"
+            );
+        }
+        // The group heading is one line, its id shown as text.
+        assert!(
+            md.contains("### G1 \\# Owned &lt;img src=x onerror=alert\\(1\\)&gt; \\[x\\]\\(javascript:alert\\(1\\)\\) &lt;details&gt;\\u{1b}\\]8;;https://evil.example/\\u{1b}\\\\l"),
+            "{md}"
+        );
+        // HTML: escaped by the templates' escape function, controls shown.
+        let html = render(&t, "report.html", &report_view(&inputs)).unwrap();
+        assert!(!html.to_lowercase().contains("<img") && !html.contains("<details"));
+        assert!(html.contains("G1\n# Owned &lt;img src=x onerror=alert(1)&gt;"));
+        assert!(
+            !html
+                .chars()
+                .any(|c| escape::is_control(c) && !matches!(c, '\n' | '\t'))
+        );
+        // CSV: the group column is a quoted cell.
+        let csv = soa_csv(&rows);
+        assert!(
+            csv.contains(",\"G1\n# Owned <img src=x onerror=alert(1)>"),
+            "{csv}"
         );
     }
 

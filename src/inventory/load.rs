@@ -579,9 +579,19 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
             };
             for e in errors {
                 let pos = e
-                    .control
-                    .as_deref()
-                    .and_then(|id| entries.get(id).copied())
+                    .entry
+                    .as_ref()
+                    .and_then(|entry| {
+                        let key = match entry {
+                            crate::catalog::OverlayEntry::Group(id) => {
+                                ("groups", id.trim().to_string())
+                            }
+                            crate::catalog::OverlayEntry::Control(id) => {
+                                ("controls", id.trim().to_string())
+                            }
+                        };
+                        entries.get(&key).copied()
+                    })
                     .unwrap_or(node.pos);
                 l.err(
                     "load/catalog",
@@ -722,9 +732,9 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     })
 }
 
-/// Where each group and control of an overlay file is written, by id (the
-/// first of each id): one pass, however many entries have errors.
-fn overlay_entries(node: &Node) -> HashMap<Cow<'_, str>, Pos> {
+/// Where each group and control of an overlay file is written, by section
+/// and id (the first of each id): one pass, however many entries have errors.
+fn overlay_entries(node: &Node) -> HashMap<(&'static str, String), Pos> {
     let mut out = HashMap::new();
     for section in ["controls", "groups"] {
         if let Some(Node {
@@ -734,7 +744,8 @@ fn overlay_entries(node: &Node) -> HashMap<Cow<'_, str>, Pos> {
         {
             for item in items {
                 if let Some(id) = item.get("id").and_then(Node::key_text) {
-                    out.entry(id).or_insert(item.pos);
+                    out.entry((section, id.trim().to_string()))
+                        .or_insert(item.pos);
                 }
             }
         }
