@@ -1604,8 +1604,16 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
             );
         };
         let text = match a.format {
-            ListFormat::Json => envelope("rules", json!({"rules": [r]}))?,
-            ListFormat::Table => format!(
+            RulesFormat::Json => envelope("rules", json!({"rules": [r]}))?,
+            RulesFormat::Markdown => format!(
+                "### {}\n\n{} (default: {})\n\n**Why.** {}\n\n**How to fix.** {}\n",
+                code(r.id),
+                escape::md(r.summary),
+                r.severity.as_str(),
+                escape::md_spans(r.explain),
+                escape::md_spans(r.fix)
+            ),
+            RulesFormat::Table => format!(
                 "{} ({} by default)\n  {}\n\nWhy\n  {}\n\nHow to fix\n  {}\n\nConfigure in aims.toml: [rules] \"{}\" = \"error\" | \"warning\" | \"note\" | \"off\"\n",
                 r.id,
                 r.severity.as_str(),
@@ -1619,8 +1627,9 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
         return Ok(EXIT_OK);
     }
     let text = match a.format {
-        ListFormat::Json => envelope("rules", json!({"rules": rules::RULES}))?,
-        ListFormat::Table => {
+        RulesFormat::Json => envelope("rules", json!({"rules": rules::RULES}))?,
+        RulesFormat::Markdown => rules_markdown(),
+        RulesFormat::Table => {
             let mut t = Table::new(&["Rule", "Default", "What it finds"]);
             for r in rules::RULES {
                 t.row(vec![r.id, r.severity.as_str(), r.summary]);
@@ -1630,6 +1639,21 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
     };
     emit(&text, &a.out, Guard::None)?;
     Ok(EXIT_OK)
+}
+
+/// The rules table of the README (between its `rules` markers), made from
+/// the registry so that the two never differ (a test in tests/cli.rs).
+pub fn rules_markdown() -> String {
+    let mut o = String::from("| rule | default | what it finds |\n| --- | --- | --- |\n");
+    for r in rules::RULES {
+        o.push_str(&format!(
+            "| {} | {} | {} |\n",
+            code(r.id),
+            r.severity.as_str(),
+            escape::md_spans(r.summary)
+        ));
+    }
+    o
 }
 
 // ---------------------------------------------------------------------------

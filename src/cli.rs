@@ -324,12 +324,20 @@ pub enum ListFormat {
     Json,
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RulesFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
 #[derive(Debug, Args)]
 pub struct RulesArgs {
     /// A rule id to explain (for example policy/review-overdue).
     pub id: Option<String>,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    /// `markdown` is the rules table of the README, generated from the registry.
+    #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+    pub format: RulesFormat,
     #[command(flatten)]
     pub out: OutputArgs,
 }

@@ -713,3 +713,24 @@ fn several_wrong_fields_in_one_item_are_all_reported() {
     );
     assert!(out.stderr.contains("9 problems to fix"), "{}", out.stderr);
 }
+
+/// The README's rules table is the registry's (`aims rules --format
+/// markdown`): a rule added, renamed or reworded without regenerating the
+/// README fails here.
+#[test]
+fn readme_rules_table_is_generated_from_the_registry() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let start = readme
+        .find("<!-- rules:start")
+        .expect("README has a rules:start marker");
+    let body = &readme[readme[start..].find('\n').unwrap() + start + 1..];
+    let end = body.find("<!-- rules:end -->").expect("rules:end marker");
+    let out = run(&["rules", "--format", "markdown"]);
+    assert_eq!(out.code, 0);
+    assert_eq!(
+        &body[..end],
+        out.stdout,
+        "the README's rules table differs from `aims rules --format markdown`; paste its output between the markers"
+    );
+    assert!(out.stdout.lines().count() > 2 + 30);
+}
