@@ -5,7 +5,7 @@
 //! lowest the facts support, and an error finding from a non-evidence rule
 //! on a control caps that scope at `partial`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -164,8 +164,62 @@ struct Judge<'a> {
     project: &'a Project,
     ev: &'a Evidence,
     as_of: Date,
-    /// (control, system or "") pairs capped at partial by an error finding.
-    capped: Vec<(String, Option<String>)>,
+    /// (control, system) pairs capped at partial by an error finding.
+    capped: HashSet<(&'a str, Option<&'a str>)>,
+    /// The audit records, indexed once so that judging a control looks
+    /// them up instead of scanning them (which was quadratic in a large
+    /// inventory).
+    audits: AuditIndex<'a>,
+}
+
+/// By lowercase control id: the first nonconformity open on it, and the
+/// latest audit within 12 months whose scope names it; and the latest such
+/// audit with an empty scope (which covers every control).
+#[derive(Default)]
+struct AuditIndex<'a> {
+    open_nc: HashMap<String, &'a str>,
+    latest: HashMap<String, (Date, usize, &'a str)>,
+    latest_all: Option<(Date, usize, &'a str)>,
+}
+
+impl<'a> AuditIndex<'a> {
+    fn new(inv: &'a Inventory, as_of: Date) -> Self {
+        let mut ix = AuditIndex::default();
+        for n in &inv.nonconformities {
+            if n.closed.is_none() && n.raised <= as_of {
+                for c in &n.controls {
+                    ix.open_nc
+                        .entry(c.0.to_ascii_lowercase())
+                        .or_insert(n.id.as_str());
+                }
+            }
+        }
+        let since = Duration::months(12).before(as_of);
+        // The latest by date; of several on one day, the last written (as
+        // `Iterator::max_by_key` chose before).
+        let later = |old: Option<&(Date, usize, &str)>, new: (Date, usize, &str)| {
+            old.is_none_or(|o| (new.0, new.1) >= (o.0, o.1))
+        };
+        for (i, a) in inv.audits.iter().enumerate() {
+            if a.kind == AuditKind::ManagementReview || a.date < since || a.date > as_of {
+                continue;
+            }
+            let this = (a.date, i, a.id.as_str());
+            if a.scope.is_empty() {
+                if later(ix.latest_all.as_ref(), this) {
+                    ix.latest_all = Some(this);
+                }
+                continue;
+            }
+            for c in &a.scope {
+                let key = c.0.to_ascii_lowercase();
+                if later(ix.latest.get(&key), this) {
+                    ix.latest.insert(key, this);
+                }
+            }
+        }
+        ix
+    }
 }
 
 impl Judge<'_> {
@@ -189,10 +243,7 @@ impl Judge<'_> {
             Some(Status::Partial) => (Level::Partial, "partially implemented".into()),
             Some(Status::Implemented) => self.implemented(control, st),
         };
-        let capped = self
-            .capped
-            .iter()
-            .any(|(c, s)| c == &control.id && s.as_deref() == system);
+        let capped = self.capped.contains(&(control.id.as_str(), system));
         if capped && level > Level::Partial {
             level = Level::Partial;
             why = "capped at partial by an error finding on this control".into();
@@ -238,28 +289,16 @@ impl Judge<'_> {
     /// An audit within 12 months covered the control, and no nonconformity
     /// on it is open.
     fn audited(&self, control: &str) -> Result<String, String> {
-        let inv = &self.project.inventory;
-        let since = Duration::months(12).before(self.as_of);
-        if let Some(nc) = inv.nonconformities.iter().find(|n| {
-            n.closed.is_none()
-                && n.raised <= self.as_of
-                && n.controls.iter().any(|c| c.0.eq_ignore_ascii_case(control))
-        }) {
-            return Err(format!(
-                "evidence current; nonconformity `{}` is open",
-                nc.id
-            ));
+        let key = control.to_ascii_lowercase();
+        if let Some(nc) = self.audits.open_nc.get(&key) {
+            return Err(format!("evidence current; nonconformity `{nc}` is open"));
         }
-        inv.audits
-            .iter()
-            .filter(|a| {
-                a.kind != AuditKind::ManagementReview && a.date >= since && a.date <= self.as_of
-            })
-            .filter(|a| {
-                a.scope.is_empty() || a.scope.iter().any(|c| c.0.eq_ignore_ascii_case(control))
-            })
-            .max_by_key(|a| a.date)
-            .map(|a| a.id.0.clone())
+        let named = self.audits.latest.get(&key).copied();
+        [named, self.audits.latest_all]
+            .into_iter()
+            .flatten()
+            .max_by_key(|(date, i, _)| (*date, *i))
+            .map(|(_, _, id)| id.to_string())
             .ok_or_else(|| "evidence current; no audit in the last 12 months covered it".into())
     }
 }
@@ -281,13 +320,14 @@ pub fn gap_with(project: &Project, as_of: Date, ev: &Evidence) -> Gap {
                 && f.severity == Severity::Error
                 && !f.rule.starts_with("evidence/")
         })
-        .filter_map(|f| f.control.as_ref().map(|c| (c.clone(), f.system.clone())))
+        .filter_map(|f| f.control.as_deref().map(|c| (c, f.system.as_deref())))
         .collect();
     let judge = Judge {
         project,
         ev,
         as_of,
         capped,
+        audits: AuditIndex::new(&project.inventory, as_of),
     };
     let inv = &project.inventory;
     let mut controls = Vec::new();
@@ -327,13 +367,16 @@ pub fn gap_with(project: &Project, as_of: Date, ev: &Evidence) -> Gap {
 }
 
 fn waiver_states(waivers: &[Waiver], findings: &[Finding], as_of: Date) -> Vec<WaiverState> {
+    let mut silenced_by: HashMap<&str, usize> = HashMap::new();
+    for f in findings {
+        if let Some(w) = &f.waived_by {
+            *silenced_by.entry(w.as_str()).or_default() += 1;
+        }
+    }
     waivers
         .iter()
         .map(|w| {
-            let silenced = findings
-                .iter()
-                .filter(|f| f.waived_by.as_deref() == Some(w.id.as_str()))
-                .count();
+            let silenced = silenced_by.get(w.id.as_str()).copied().unwrap_or(0);
             WaiverState {
                 id: w.id.0.clone(),
                 rule: w.rule.clone(),

@@ -326,11 +326,7 @@ pub fn judge_statement(
                 EvidenceRef::Path(_) => None,
             };
             let r = ev.resolve(e.path(), sha);
-            let policy = inv.policies.iter().find(|p| {
-                p.path
-                    .as_deref()
-                    .is_some_and(|pp| normalise(pp) == normalise(e.path()))
-            });
+            let policy = inv.policy_at(e.path());
             let (reviewed, limit) = match (
                 e.reviewed().or(st.reviewed),
                 policy.and_then(|p| p.approved.map(|a| (a, p))),

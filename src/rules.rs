@@ -5,6 +5,8 @@
 //! `waivers:`, deny in `[gate]` and grep for. `aims rules ID` prints the
 //! explanation and the fix written here.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::catalog::Catalog;
@@ -1154,6 +1156,28 @@ fn waiver_matches(w: &Waiver, f: &Finding) -> bool {
 
 /// Active waivers silence matching findings; expired and unused ones are findings.
 fn apply_waivers(findings: &mut Vec<Finding>, waivers: &[Waiver], as_of: Date, config: &Config) {
+    // The findings each waiver could match, by rule and by (rule, control),
+    // so that many waivers over many findings are not a quadratic scan.
+    let mut by_rule: HashMap<&'static str, Vec<usize>> = HashMap::new();
+    let mut by_control: HashMap<&'static str, HashMap<String, Vec<usize>>> = HashMap::new();
+    for (i, f) in findings.iter().enumerate() {
+        if f.rule.starts_with("waiver/") {
+            continue;
+        }
+        by_rule.entry(f.rule).or_default().push(i);
+        if let Some(c) = &f.control {
+            by_control
+                .entry(f.rule)
+                .or_default()
+                .entry(c.to_ascii_lowercase())
+                .or_default()
+                .push(i);
+        }
+    }
+    let all: Vec<usize> = (0..findings.len())
+        .filter(|&i| !findings[i].rule.starts_with("waiver/"))
+        .collect();
+    let none: Vec<usize> = Vec::new();
     let mut extra = Vec::new();
     for w in waivers {
         if w.expires < as_of {
@@ -1174,9 +1198,18 @@ fn apply_waivers(findings: &mut Vec<Finding>, waivers: &[Waiver], as_of: Date, c
             });
             continue;
         }
+        let candidates = match (w.rule.as_str(), &w.control) {
+            ("*", _) => &all,
+            (r, Some(c)) => by_control
+                .get(r)
+                .and_then(|m| m.get(&c.0.to_ascii_lowercase()))
+                .unwrap_or(&none),
+            (r, None) => by_rule.get(r).unwrap_or(&none),
+        };
         let mut used = false;
-        for f in findings.iter_mut() {
-            if f.waived_by.is_none() && !f.rule.starts_with("waiver/") && waiver_matches(w, f) {
+        for &i in candidates {
+            let f = &mut findings[i];
+            if f.waived_by.is_none() && waiver_matches(w, f) {
                 f.waived_by = Some(w.id.0.clone());
                 used = true;
             }

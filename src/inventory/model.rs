@@ -1095,8 +1095,10 @@ struct Index {
     suppliers: HashMap<String, usize>,
     /// Impact assessments by the system they assess, in inventory order.
     assessments: HashMap<String, Vec<usize>>,
+    /// Policies by their document's normalised path.
+    policy_paths: HashMap<std::path::PathBuf, usize>,
     /// The list lengths the index was built from.
-    lens: (usize, usize, usize),
+    lens: (usize, usize, usize, usize),
 }
 
 impl Inventory {
@@ -1105,6 +1107,7 @@ impl Inventory {
             self.systems.len(),
             self.suppliers.len(),
             self.impact_assessments.len(),
+            self.policies.len(),
         );
         let index = self.index.get_or_init(|| {
             let mut ix = Index {
@@ -1122,6 +1125,11 @@ impl Inventory {
                     .entry(ia.system.key().into_owned())
                     .or_default()
                     .push(i);
+            }
+            for (i, p) in self.policies.iter().enumerate() {
+                if let Some(path) = p.path.as_deref().and_then(normalised) {
+                    ix.policy_paths.entry(path).or_insert(i);
+                }
             }
             ix
         });
@@ -1151,12 +1159,23 @@ impl Inventory {
             .filter_map(|&i| self.impact_assessments.get(i))
     }
 
+    /// The policy whose document is at `path` (compared after lexical
+    /// normalisation, so `./docs/p.md` is `docs/p.md`).
+    pub fn policy_at(&self, path: &str) -> Option<&Policy> {
+        let i = *self.index().policy_paths.get(&normalised(path)?)?;
+        self.policies.get(i)
+    }
+
     pub fn risk_appetite(&self) -> u8 {
         self.organization
             .as_ref()
             .and_then(|o| o.risk_appetite)
             .unwrap_or(9)
     }
+}
+
+fn normalised(p: &str) -> Option<std::path::PathBuf> {
+    crate::safe::normalise(std::path::Path::new(p))
 }
 
 /// Today's month/day on `date`'s year, for schedule arithmetic.
