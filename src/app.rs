@@ -1595,10 +1595,13 @@ fn describe_control(catalog: &Catalog, c: &Control) -> String {
 
 fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
     if let Some(id) = &a.id {
-        let Some(r) = rules::rule(id) else {
-            let hint = diag::suggest(id, rules::RULES.iter().map(|r| r.id))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
+        let Some(r) = rules::explain(id) else {
+            let hint = diag::suggest(
+                id,
+                rules::RULES.iter().chain(rules::LOAD_CODES).map(|r| r.id),
+            )
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
             return Err(
                 RunError::Usage(format!("no rule `{id}`{hint}; `aims rules` lists them")).into(),
             );
@@ -1612,6 +1615,10 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
                 r.severity.as_str(),
                 escape::md_spans(r.explain),
                 escape::md_spans(r.fix)
+            ),
+            RulesFormat::Table if rules::rule(id).is_none() => format!(
+                "{} (a load error: exit 2)\n  {}\n\nWhy\n  {}\n\nHow to fix\n  {}\n\nLoad errors are always errors; they cannot be configured or waived.\n",
+                r.id, r.summary, r.explain, r.fix
             ),
             RulesFormat::Table => format!(
                 "{} ({} by default)\n  {}\n\nWhy\n  {}\n\nHow to fix\n  {}\n\nConfigure in aims.toml: [rules] \"{}\" = \"error\" | \"warning\" | \"note\" | \"off\"\n",
@@ -1627,14 +1634,23 @@ fn rules_cmd(a: RulesArgs) -> Result<u8, Failure> {
         return Ok(EXIT_OK);
     }
     let text = match a.format {
-        RulesFormat::Json => envelope("rules", json!({"rules": rules::RULES}))?,
+        RulesFormat::Json => envelope(
+            "rules",
+            json!({"rules": rules::RULES, "load_codes": rules::LOAD_CODES}),
+        )?,
         RulesFormat::Markdown => rules_markdown(),
         RulesFormat::Table => {
             let mut t = Table::new(&["Rule", "Default", "What it finds"]);
             for r in rules::RULES {
                 t.row(vec![r.id, r.severity.as_str(), r.summary]);
             }
-            format!("{t}\n`aims rules ID` explains one rule and how to fix its findings.\n")
+            let mut l = Table::new(&["Load error (exit 2)", "What it means"]);
+            for r in rules::LOAD_CODES {
+                l.row(vec![r.id, r.summary]);
+            }
+            format!(
+                "{t}\n{l}\n`aims rules ID` explains one rule or load error and how to fix it.\n"
+            )
         }
     };
     emit(&text, &a.out, Guard::None)?;
@@ -1650,6 +1666,14 @@ pub fn rules_markdown() -> String {
             "| {} | {} | {} |\n",
             code(r.id),
             r.severity.as_str(),
+            escape::md_spans(r.summary)
+        ));
+    }
+    o.push_str("\nLoad errors stop the run with exit code 2; they are always errors and\ncannot be configured or waived.\n\n| load error | what it means |\n| --- | --- |\n");
+    for r in rules::LOAD_CODES {
+        o.push_str(&format!(
+            "| {} | {} |\n",
+            code(r.id),
             escape::md_spans(r.summary)
         ));
     }

@@ -75,6 +75,22 @@ fn sarif_run(results_in: Vec<Item>) -> Value {
         .enumerate()
         .map(|(i, r)| (r.id.to_string(), i))
         .collect();
+    // Load codes are described only when a run reports one.
+    for item in &results_in {
+        if let Some(r) = rules::LOAD_CODES.iter().find(|r| r.id == item.rule)
+            && !index.contains_key(r.id)
+        {
+            index.insert(r.id.to_string(), rules_out.len());
+            rules_out.push(descriptor(
+                r.id,
+                r.severity,
+                r.summary,
+                r.explain,
+                r.fix,
+                "the-inventory",
+            ));
+        }
+    }
     for item in &results_in {
         let id = &item.rule;
         if !index.contains_key(id) {

@@ -281,8 +281,139 @@ pub const RULES: &[Rule] = &[
     },
 ];
 
+/// The codes of load errors (exit 2): always errors, neither configurable
+/// nor waivable, registered so that `aims rules ID` explains them and SARIF
+/// describes them.
+pub const LOAD_CODES: &[Rule] = &[
+    Rule {
+        id: "load/yaml",
+        severity: Severity::Error,
+        summary: "A file is not valid YAML",
+        explain: "The inventory, aims.toml and overlays are read as YAML (TOML for aims.toml) with line and column for every value; a syntax error stops the load of that file, and only that file.",
+        fix: "Fix the syntax at the place shown (an unclosed quote, a bad indent, a tab); `aims check` reports one error per mistake.",
+    },
+    Rule {
+        id: "load/encoding",
+        severity: Severity::Error,
+        summary: "A file is not UTF-8 text",
+        explain: "Inputs must be UTF-8 (a BOM is allowed). UTF-16 files and binary files are refused with the place of the first bad byte.",
+        fix: "Save the file as UTF-8.",
+    },
+    Rule {
+        id: "load/empty",
+        severity: Severity::Error,
+        summary: "A file holds no inventory",
+        explain: "An inventory file that is empty or only comments contributes nothing, which is almost always a mistake (a truncated file, the wrong glob).",
+        fix: "Add the inventory's content, or remove the file or the glob that names it.",
+    },
+    Rule {
+        id: "load/too-large",
+        severity: Severity::Error,
+        summary: "A file or structure exceeds a limit",
+        explain: "aims reads files up to a size limit and YAML up to limits on depth, aliases and nodes, so that a hostile or careless input cannot exhaust memory or time.",
+        fix: "Split the inventory into several files, or remove the alias or nesting the message names.",
+    },
+    Rule {
+        id: "load/io",
+        severity: Severity::Error,
+        summary: "A file cannot be read",
+        explain: "The file named exists in the inventory's list but reading it failed: permission denied, a folder where a file belongs, a FIFO or device file (never opened).",
+        fix: "Make the file a readable regular file, or correct the path.",
+    },
+    Rule {
+        id: "load/outside-root",
+        severity: Severity::Error,
+        summary: "A path leads outside the repository root",
+        explain: "Every file aims reads lies inside the repository root (the folder holding aims.toml, or the inventory's folder): a path that is absolute, climbs out with `..` or goes through a symlink to outside is refused and never read, so a pull request cannot make aims print files from elsewhere.",
+        fix: "Move the file into the repository and cite it by a relative path.",
+    },
+    Rule {
+        id: "load/no-inventory",
+        severity: Severity::Error,
+        summary: "No inventory was found",
+        explain: "aims looks for aims.toml or aims.yaml in the folder given (or the current folder and its parents), and for the files aims.toml's `inventory` names.",
+        fix: "Run `aims init`, pass the inventory's path, or correct `inventory` in aims.toml.",
+    },
+    Rule {
+        id: "load/config",
+        severity: Severity::Error,
+        summary: "aims.toml is invalid",
+        explain: "aims.toml sets the inventory files, the evidence root, rule levels, freshness, the gate and catalogue overlays; an unknown key or a bad value is an error at its line.",
+        fix: "Correct the key or value at the place shown; `aims init` writes a commented example.",
+    },
+    Rule {
+        id: "load/catalog",
+        severity: Severity::Error,
+        summary: "A catalogue overlay is invalid",
+        explain: "A `[catalog] extra` overlay may add groups and controls with their own ids and may not change the ids or titles of ISO/IEC 42001 clauses and controls.",
+        fix: "Correct the overlay entry at the place shown.",
+    },
+    Rule {
+        id: "load/unknown-field",
+        severity: Severity::Error,
+        summary: "A field is not part of the format",
+        explain: "Every mapping accepts only its documented fields, so a typo (`ownr:`) is caught instead of silently ignored. The message suggests the closest field.",
+        fix: "Correct the field name, or remove it; `aims schema` prints every field.",
+    },
+    Rule {
+        id: "load/invalid",
+        severity: Severity::Error,
+        summary: "A value has the wrong type or form",
+        explain: "A field holds a value of the wrong kind (a list where a mapping belongs, a date that is not YYYY-MM-DD, an id with characters ids cannot hold).",
+        fix: "Write the value in the form the message names.",
+    },
+    Rule {
+        id: "load/duplicate-key",
+        severity: Severity::Error,
+        summary: "A mapping repeats a key",
+        explain: "YAML parsers differ on which of two equal keys wins; aims refuses the repeat so that the file means one thing.",
+        fix: "Remove or rename one of the two keys.",
+    },
+    Rule {
+        id: "load/duplicate-id",
+        severity: Severity::Error,
+        summary: "Two items share an id",
+        explain: "Ids (systems, policies, roles, risks, assessments, suppliers, audits, nonconformities, waivers) are compared ignoring case and must be unique across all inventory files, so that every reference names one item.",
+        fix: "Rename one of the two items; the message names both places.",
+    },
+    Rule {
+        id: "load/broken-reference",
+        severity: Severity::Error,
+        summary: "A reference names no item",
+        explain: "An owner, approver, supplier, system or source must name an item defined in the inventory.",
+        fix: "Define the item, or correct the reference (the message suggests the closest id).",
+    },
+    Rule {
+        id: "load/unknown-control",
+        severity: Severity::Error,
+        summary: "A control id is not in the catalogue",
+        explain: "Statements, scopes and references must use a clause or Annex A id of ISO/IEC 42001 as written there (`6.1.3`, `A.6.2.4`), or an id an overlay adds. Number-like ids are read as written: `10.10` is not `10.1`.",
+        fix: "Correct the id; `aims controls` lists the catalogue.",
+    },
+    Rule {
+        id: "load/unknown-rule",
+        severity: Severity::Error,
+        summary: "aims.toml or a waiver names no rule",
+        explain: "Rule levels in `[rules]` and waivers name rules by id; an unknown id would configure or silence nothing.",
+        fix: "Correct the id; `aims rules` lists them.",
+    },
+    Rule {
+        id: "load/too-many-problems",
+        severity: Severity::Error,
+        summary: "Further problems were not listed",
+        explain: "After many load errors aims stops listing more, so that one broken file does not flood a CI log.",
+        fix: "Fix the problems shown and run again.",
+    },
+];
+
+/// A configurable rule (a finding's rule) by id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
+}
+
+/// A rule or a load code by id: what `aims rules ID` explains.
+pub fn explain(id: &str) -> Option<&'static Rule> {
+    rule(id).or_else(|| LOAD_CODES.iter().find(|r| r.id == id))
 }
 
 /// One finding of one rule.
@@ -1257,6 +1388,35 @@ pub fn denied(f: &Finding, deny: Option<&[String]>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `"load/…"` code the source emits is registered, and every
+    /// registered load code is emitted somewhere: a new code without an
+    /// explanation, or a stale entry, fails here.
+    #[test]
+    fn load_codes_are_exactly_the_ones_emitted() {
+        let mut used = std::collections::BTreeSet::new();
+        for e in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")) {
+            let e = e.unwrap();
+            if e.path().extension().is_none_or(|x| x != "rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            for (at, _) in text.match_indices("\"load/") {
+                let rest = &text[at + 1..];
+                let end = rest.find('"').unwrap();
+                let code = &rest[..end];
+                let name = &code["load/".len()..];
+                if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+                    used.insert(code.to_string());
+                }
+            }
+        }
+        let registered: std::collections::BTreeSet<String> =
+            LOAD_CODES.iter().map(|r| r.id.to_string()).collect();
+        assert_eq!(used, registered);
+        assert!(LOAD_CODES.iter().all(|r| rule(r.id).is_none()));
+        assert_eq!(explain("load/yaml").map(|r| r.id), Some("load/yaml"));
+    }
 
     #[test]
     fn rule_ids_are_unique_and_well_formed() {

@@ -1,6 +1,8 @@
 //! CLI snapshot cases: every command and every format on both examples and
 //! on the fixtures, the exit code included, pinned in `tests/cmd/*.toml`
-//! (arguments, environment, status) beside `.stdout` and `.stderr`.
+//! (arguments, environment, status) beside `.stdout` and `.stderr`, compared
+//! byte for byte (`binary = true`: trycmd would otherwise turn every
+//! backslash into a slash, and escapes are what these outputs must pin).
 //! Regenerate after an intended change with
 //! `TRYCMD=overwrite cargo test --test snapshots_cli`, and say why in the commit.
 
