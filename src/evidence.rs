@@ -77,12 +77,55 @@ pub struct Evidence {
     safe: Root,
     /// Every file under the root: its name as text, and whether that text
     /// is the name exactly (`false` for a name that is not UTF-8).
-    walk: RefCell<Option<Vec<(String, bool)>>>,
+    walk: RefCell<Option<Walk>>,
     cache: RefCell<HashMap<(String, Option<String>), Resolution>>,
 }
 
 fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '[', '{'])
+}
+
+/// The files under the evidence root, walked once: in walk order (each
+/// folder's entries by name, which is the order matches are reported in),
+/// with whether the name is exact UTF-8, and an index sorted by text so that
+/// a glob looks only at the files under its literal folder prefix. Without
+/// it every glob scanned every file, which made 10,000 per-system globs
+/// over 20,000 files take a minute.
+#[derive(Default)]
+struct Walk {
+    files: Vec<(String, bool)>,
+    sorted: Vec<usize>,
+}
+
+impl Walk {
+    /// Positions (in walk order) of the files whose text starts with `prefix`.
+    fn under(&self, prefix: &str) -> Vec<usize> {
+        let start = self
+            .sorted
+            .partition_point(|&i| self.files[i].0.as_str() < prefix);
+        let mut out: Vec<usize> = self.sorted[start..]
+            .iter()
+            .copied()
+            .take_while(|&i| self.files[i].0.starts_with(prefix))
+            .collect();
+        out.sort_unstable();
+        out
+    }
+}
+
+/// The folders of a glob before its first component with a pattern (or an
+/// escape), with a trailing `/`: every match starts with it, since `*` never
+/// crosses a `/`.
+fn literal_prefix(glob: &str) -> &str {
+    let mut end = 0;
+    for (i, c) in glob.char_indices() {
+        match c {
+            '/' => end = i + 1,
+            '*' | '?' | '[' | '{' | '\\' => break,
+            _ => {}
+        }
+    }
+    &glob[..end]
 }
 
 /// Lexically normalise a relative path; `None` when it is absolute or climbs above its start.
@@ -180,9 +223,11 @@ impl Evidence {
         };
         self.ensure_walk();
         let walk = self.walk.borrow();
+        let walk = walk.as_ref().expect("walked");
         let mut files = Vec::new();
         let mut problem = None;
-        for (rel, exact) in walk.as_deref().unwrap_or_default() {
+        for i in walk.under(literal_prefix(cited)) {
+            let (rel, exact) = &walk.files[i];
             if !matcher.is_match(rel) {
                 continue;
             }
@@ -266,7 +311,9 @@ impl Evidence {
                 break;
             }
         }
-        *self.walk.borrow_mut() = Some(out);
+        let mut sorted: Vec<usize> = (0..out.len()).collect();
+        sorted.sort_unstable_by(|&a, &b| out[a].0.cmp(&out[b].0));
+        *self.walk.borrow_mut() = Some(Walk { files: out, sorted });
     }
 }
 
@@ -398,6 +445,29 @@ mod tests {
         fs::write(root.join("docs/empty.md"), "").unwrap();
         fs::write(d.path().join("secret.txt"), "top secret").unwrap();
         d
+    }
+
+    #[test]
+    fn a_glob_looks_only_under_its_literal_folders() {
+        assert_eq!(
+            literal_prefix("records/systems/5/monitoring-*.csv"),
+            "records/systems/5/"
+        );
+        assert_eq!(literal_prefix("docs/*.md"), "docs/");
+        assert_eq!(literal_prefix("*.md"), "");
+        assert_eq!(literal_prefix("**/x.md"), "");
+        assert_eq!(literal_prefix("a/b[cd]/e/*.md"), "a/");
+        assert_eq!(literal_prefix("a/\\*b/*.md"), "a/");
+        let mut w = Walk::default();
+        for f in ["a/b.md", "a.md", "a/c/d.md", "ab/x.md", "a/z.md"] {
+            w.files.push((f.to_string(), true));
+        }
+        w.sorted = (0..w.files.len()).collect();
+        w.sorted.sort_by(|&x, &y| w.files[x].0.cmp(&w.files[y].0));
+        // Walk order kept; `ab/` is not under `a/`.
+        assert_eq!(w.under("a/"), vec![0, 2, 4]);
+        assert_eq!(w.under(""), vec![0, 1, 2, 3, 4]);
+        assert!(w.under("q/").is_empty());
     }
 
     #[test]
