@@ -538,6 +538,66 @@ mod tests {
     }
 
     #[test]
+    fn a_half_done_write_all_or_none_is_undone_by_the_next_sweep() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let files = [
+            ("a.txt", "one".to_string()),
+            ("sub/b.txt", "two".to_string()),
+        ];
+        // What a run (of a process that no longer exists) killed after its
+        // first rename leaves: one file in place, its journal beside it.
+        let mut text = String::new();
+        for (rel, content) in &files {
+            let sha = crate::evidence::hash_reader(&mut content.as_bytes()).unwrap();
+            text.push_str(&format!("file {sha} {rel}\n"));
+        }
+        text.push_str("dir sub\n");
+        let dead = 999_999_999u32;
+        let journal = d.join(format!("{TMP_PREFIX}{dead}{JOURNAL_SUFFIX}"));
+        std::fs::write(&journal, &text).unwrap();
+        std::fs::write(d.join("a.txt"), "one").unwrap();
+        std::fs::write(d.join("kept.txt"), "not ours").unwrap();
+        sweep_stale(d);
+        assert!(!d.join("a.txt").exists(), "the half-done rename is undone");
+        assert!(!journal.exists());
+        assert!(d.join("kept.txt").exists());
+        // A file changed since is never removed.
+        std::fs::write(&journal, &text).unwrap();
+        std::fs::write(d.join("a.txt"), "edited").unwrap();
+        sweep_stale(d);
+        assert_eq!(std::fs::read_to_string(d.join("a.txt")).unwrap(), "edited");
+        // Every file in place: the run had finished; nothing is undone.
+        std::fs::remove_file(d.join("a.txt")).unwrap();
+        write_all_or_none(d, &files).unwrap();
+        std::fs::write(&journal, &text).unwrap();
+        sweep_stale(d);
+        assert_eq!(std::fs::read_to_string(d.join("a.txt")).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(d.join("sub/b.txt")).unwrap(), "two");
+        assert!(!journal.exists());
+    }
+
+    #[test]
+    fn a_failed_rename_undoes_the_ones_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // `b.txt` appears after the caller checked: the run fails on it.
+        std::fs::write(d.join("b.txt"), "someone else's").unwrap();
+        let files = [("a.txt", "one".to_string()), ("b.txt", "two".to_string())];
+        assert!(write_all_or_none(d, &files).is_err());
+        assert!(!d.join("a.txt").exists(), "a.txt was left behind");
+        assert_eq!(
+            std::fs::read_to_string(d.join("b.txt")).unwrap(),
+            "someone else's"
+        );
+        let names: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
     fn as_of_parses_or_explains() {
         assert_eq!(as_of(Some("2026-03-01")).unwrap(), ymd(2026, 3, 1));
         assert!(
