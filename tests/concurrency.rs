@@ -631,3 +631,46 @@ fn a_pack_written_while_another_is_half_written_is_whole() {
     let target = out.path().join("same.zip");
     interleaved(&target, |src| output_args(&["pack"], src, &target));
 }
+
+/// `pack --output FOLDER --force` over a previous pack, killed at each of
+/// its steps in the parent folder: FOLDER is always a whole pack, the
+/// previous one or the new one (never missing), and it verifies.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_folder_pack_killed_while_replacing_is_the_old_or_the_new_pack() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("pack");
+    let args = |src: &str| output_args(&["pack"], src, &target);
+    let (old_args, new_args) = (args(&example("hospital")), args(&example("bank")));
+    run_ok(&strs(&new_args), &[0]);
+    let new = read(&target.join("manifest.json")).unwrap();
+    run_ok(&strs(&old_args), &[0]);
+    let old = read(&target.join("manifest.json")).unwrap();
+    assert_ne!(old, new);
+    // The swap comes at the second or third step: those are tried thrice.
+    for nth in [1, 2, 2, 2, 3, 3, 3, 4, 5] {
+        watched::kill_at_event(&strs(&new_args), out.path(), nth, Duration::from_secs(30));
+        let got = read(&target.join("manifest.json"));
+        assert!(
+            got.as_ref() == Some(&old) || got.as_ref() == Some(&new),
+            "killed at step {nth}: the pack folder is {}",
+            if got.is_none() {
+                "missing"
+            } else {
+                "neither pack"
+            }
+        );
+        run_ok(&["verify", s(&target)], &[0]);
+        // Put the previous pack back for the next kill.
+        if got.as_ref() == Some(&new) {
+            run_ok(&strs(&old_args), &[0]);
+        }
+    }
+    run_ok(&strs(&new_args), &[0]);
+    assert_eq!(read(&target.join("manifest.json")).unwrap(), new);
+    assert_eq!(
+        temporaries(out.path()),
+        Vec::<String>::new(),
+        "temporary files left behind"
+    );
+}
