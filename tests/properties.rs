@@ -1041,6 +1041,32 @@ proptest! {
         }
     }
 
+    /// (d) The score of any set of levels is within 0–100; an empty or
+    /// all not-applicable set scores 0.
+    #[test]
+    fn a_score_stays_within_0_and_100(levels in prop::collection::vec(prop::sample::select(Level::LADDER.to_vec()), 0..200)) {
+        let s = assess::score(levels.iter().copied());
+        prop_assert!(s.is_finite() && (0.0..=100.0).contains(&s), "score {}", s);
+        if levels.iter().all(|l| *l == Level::NotApplicable) {
+            prop_assert_eq!(s, 0.0);
+        }
+    }
+
+    /// (e) See [`roundtrip`].
+    #[test]
+    fn a_generated_inventory_reads_back_unchanged(inv in inventory()) {
+        roundtrip(&inv);
+    }
+}
+
+fn cases(cases: u32) -> ProptestConfig {
+    ProptestConfig { cases, ..config() }
+}
+
+proptest! {
+    // Three loads a case, or a law every other property checks too.
+    #![proptest_config(cases(32))]
+
     /// (c) The same input gives the same bytes: two loads and two runs of
     /// the gap analysis give the same gap JSON. Reordering the systems and
     /// the organisation's statements (a list and a mapping whose order the
@@ -1080,17 +1106,6 @@ proptest! {
         f3.sort();
         prop_assert_eq!(f1, f3, "reordering changed the findings");
     }
-    /// (d) The score of any set of levels is within 0–100; an empty or
-    /// all not-applicable set scores 0.
-    #[test]
-    fn a_score_stays_within_0_and_100(levels in prop::collection::vec(prop::sample::select(Level::LADDER.to_vec()), 0..200)) {
-        let s = assess::score(levels.iter().copied());
-        prop_assert!(s.is_finite() && (0.0..=100.0).contains(&s), "score {}", s);
-        if levels.iter().all(|l| *l == Level::NotApplicable) {
-            prop_assert_eq!(s, 0.0);
-        }
-    }
-
     /// (d) The scores of a generated inventory's gap analysis are within
     /// 0–100 (checked in every property here too, through `gap_of`).
     #[test]
@@ -1103,24 +1118,11 @@ proptest! {
             prop_assert!((0.0..=100.0).contains(&s));
         }
     }
-
-    /// (e) See [`roundtrip`].
-    #[test]
-    fn a_generated_inventory_reads_back_unchanged(inv in inventory()) {
-        roundtrip(&inv);
-    }
-}
-
-/// Rendering a report is the slow part; fewer cases.
-fn report_config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 12,
-        ..config()
-    }
 }
 
 proptest! {
-    #![proptest_config(report_config())]
+    // Rendering a report is the slow part: fewer cases.
+    #![proptest_config(cases(8))]
 
     /// (c) The same input gives the same bytes: two loads and two runs give
     /// the same report Markdown and HTML.
