@@ -5,9 +5,19 @@
 //! `--output` leave a file equal, byte for byte, to one of their two
 //! complete outputs.
 //!
+//! `init` writes four files into a folder that exists, which no rename can
+//! do in one step: a run killed between its renames leaves part of them
+//! together with its journal, and the next run undoes them (so the next
+//! `init` writes every file). Nowhere else is part of an output allowed.
+//!
 //! The real binary is run with a fixed `SOURCE_DATE_EPOCH`, so each input
 //! has one exact output; the two example inventories are the two inputs,
-//! so that a mix of them would show.
+//! so that a mix of them would show. Runs are killed after a sleep of a
+//! share of a whole run's time, and (on Linux) at an exact step: the
+//! output folder is watched with inotify and the run is killed, or
+//! stopped while another runs, at its first, second, … write there. Only
+//! the second kind reliably catches a writer that is not atomic; the
+//! first catches lost previous files and temporary files left behind.
 
 #![cfg(unix)]
 
