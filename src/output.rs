@@ -314,9 +314,11 @@ pub fn write_file_mode(
 
 /// Write several new files under `dir` (`aims init`): each is staged
 /// complete under a temporary name first (a new sub-folder as a whole),
-/// then all are renamed into place, so a failed or killed run leaves
-/// nothing at the targets (and its temporary files are swept by the next
-/// run). Never overwrites.
+/// then all are renamed into place under a journal. A run that fails
+/// undoes its renames at once; a run killed during the renames leaves
+/// part of the files and its journal, and the next run's [`sweep_stale`]
+/// undoes them, as it removes the temporary files. So the files end up
+/// all there or none. Never overwrites.
 pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), RunError> {
     use std::collections::BTreeMap;
     sweep_stale(dir);
