@@ -1716,6 +1716,8 @@ fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
                 .replace("{{today}}", &today.to_string()),
         ),
     ];
+    // Undo first what an init killed half-way here had put in place.
+    output::sweep_stale(&dir);
     // Never overwrite: if any file exists, write none of them.
     let existing: Vec<String> = files
         .iter()

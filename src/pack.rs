@@ -578,7 +578,16 @@ pub fn write(
             .map_err(|e| RunError::Io(format!("cannot write `{}`: {e}", dest.display())))?;
     }
     let staged = tmp.keep();
-    if existing.is_some() {
+    if existing.is_some() && exchange(&staged, target) {
+        // The previous pack now has the temporary name; a run killed
+        // before it is removed leaves it to the next run's sweep.
+        let _ = if staged.is_dir() {
+            fs::remove_dir_all(&staged)
+        } else {
+            fs::remove_file(&staged)
+        };
+    } else if existing.is_some() {
+        // Two renames: a run killed between them leaves nothing at PATH.
         let old = parent.join(format!(
             ".aims-tmp-{}-old-{}",
             std::process::id(),
@@ -605,6 +614,36 @@ pub fn write(
         return Err(RunError::Io(format!("cannot write `{shown}`: {e}")));
     }
     Ok(records)
+}
+
+/// Swap two paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`),
+/// so that a pack replaced with `--force` is at every moment the previous
+/// one or the new one, even for a run killed half-way. `false` where the
+/// system or file system cannot; the caller then renames twice.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: two valid NUL-terminated paths; the call only renames.
+    unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        ) == 0
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
 }
 
 // ---------------------------------------------------------------------------
