@@ -75,9 +75,9 @@ pub struct Evidence {
     root: PathBuf,
     /// Every evidence file is opened through this, contained in the root.
     safe: Root,
-    /// Every file under the root: its name as text, and whether that text
-    /// is the name exactly (`false` for a name that is not UTF-8).
-    walk: RefCell<Option<Vec<(String, bool)>>>,
+    /// Every file under the root (relative), with its exact name as text
+    /// (`None` for a name that is not UTF-8).
+    walk: RefCell<Option<Vec<(PathBuf, Option<String>)>>>,
     cache: RefCell<HashMap<(String, Option<String>), Resolution>>,
 }
 
@@ -91,13 +91,53 @@ fn normalise(p: &str) -> Option<PathBuf> {
 }
 
 /// A relative path as the `/`-separated text the inventory and the pack use.
-/// A backslash in a Unix file name is a character of the name, not a separator.
+/// A backslash in a Unix file name is a character of the name, not a
+/// separator. A name that is not UTF-8 is shown with each such byte
+/// escaped (`\xFF`): text for messages, never a name to store (see
+/// [`rel_name`]).
 pub fn rel_text(rel: &Path) -> String {
     let parts: Vec<_> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| escaped(c.as_os_str().as_encoded_bytes()))
         .collect();
     parts.join("/")
+}
+
+/// The exact `/`-separated name of a relative path, or `None` when some
+/// part of it is not UTF-8 (such a name cannot be written in the
+/// inventory, a report or the pack manifest without changing it).
+pub fn rel_name(rel: &Path) -> Option<String> {
+    rel.to_str()?;
+    Some(rel_text(rel))
+}
+
+/// Bytes as text: UTF-8 as it is, every other byte as `\xFF`.
+pub fn escaped(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The bytes of `bytes` that are not UTF-8, as `0xFF, 0xFE` (for messages).
+pub fn bad_bytes(bytes: &[u8]) -> String {
+    let bad: Vec<String> = bytes
+        .utf8_chunks()
+        .flat_map(|c| c.invalid().iter().map(|b| format!("0x{b:02X}")))
+        .collect();
+    bad.join(", ")
+}
+
+/// Why a name that is not UTF-8 is refused, and what to do.
+pub fn not_utf8_reason(rel: &Path) -> String {
+    format!(
+        "its name is not valid UTF-8 (byte {}); rename it: aims names every file exactly, as UTF-8 text, in messages, reports and the pack manifest",
+        bad_bytes(rel.as_os_str().as_encoded_bytes())
+    )
 }
 
 impl Evidence {
@@ -182,18 +222,22 @@ impl Evidence {
         let walk = self.walk.borrow();
         let mut files = Vec::new();
         let mut problem = None;
-        for (rel, exact) in walk.as_deref().unwrap_or_default() {
+        for (rel, name) in walk.as_deref().unwrap_or_default() {
+            // Matched on the name's bytes, so a name that is not UTF-8 is
+            // seen and refused by name, never skipped.
             if !matcher.is_match(rel) {
                 continue;
             }
-            if !exact {
+            let Some(name) = name else {
                 problem.get_or_insert(Problem::Unreadable(format!(
-                    "the name of `{rel}` is not valid UTF-8; rename the file so the inventory and the pack manifest can name it"
+                    "`{}` matches, but {}",
+                    rel_text(rel),
+                    not_utf8_reason(rel)
                 )));
                 continue;
-            }
-            match self.check_file(Path::new(rel), None) {
-                Ok(()) => files.push(rel.clone()),
+            };
+            match self.check_file(rel, None) {
+                Ok(()) => files.push(name.clone()),
                 // One bad match spoils the citation, but keep the first reason.
                 Err(p) => {
                     problem.get_or_insert(p);
@@ -259,8 +303,7 @@ impl Evidence {
                 continue;
             }
             if let Ok(rel) = entry.path().strip_prefix(&self.root) {
-                let exact = rel.to_str().is_some();
-                out.push((rel_text(rel), exact));
+                out.push((rel.to_path_buf(), rel_name(rel)));
             }
             if out.len() >= 1_000_000 {
                 break;
