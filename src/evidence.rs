@@ -70,6 +70,10 @@ pub struct Resolution {
     pub problem: Option<Problem>,
 }
 
+/// A file found under the root: its path relative to the root, and its
+/// exact name as text (`None` for a name that is not UTF-8).
+type Walked = (PathBuf, Option<String>);
+
 /// Resolves citations under one root, caching results and the folder walk.
 pub struct Evidence {
     root: PathBuf,
@@ -77,7 +81,7 @@ pub struct Evidence {
     safe: Root,
     /// Every file under the root (relative), with its exact name as text
     /// (`None` for a name that is not UTF-8).
-    walk: RefCell<Option<Vec<(PathBuf, Option<String>)>>>,
+    walk: RefCell<Option<Vec<Walked>>>,
     cache: RefCell<HashMap<(String, Option<String>), Resolution>>,
 }
 

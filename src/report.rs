@@ -239,7 +239,10 @@ fn address_space_left() -> Option<u64> {
     let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
     let pages: u64 = statm.split_whitespace().next()?.parse().ok()?;
     let page = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok()?;
-    Some((r.rlim_cur as u64).saturating_sub(pages.saturating_mul(page)))
+    // `rlim_t` is 32 bits on some 32-bit targets.
+    #[allow(clippy::useless_conversion)]
+    let cur = u64::from(r.rlim_cur);
+    Some(cur.saturating_sub(pages.saturating_mul(page)))
 }
 
 #[cfg(not(target_os = "linux"))]

@@ -23,9 +23,9 @@ fn inventory(n: usize) -> String {
     }
     s.push_str("risks:\n");
     for i in 0..n {
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "  - {{id: risk-{i}, title: Unfair declines {i}, systems: [system-{i}], likelihood: 3, impact: 4, owner: lead, treatment: mitigate, controls: [A.7.4]}}\n"
+            "  - {{id: risk-{i}, title: Unfair declines {i}, systems: [system-{i}], likelihood: 3, impact: 4, owner: lead, treatment: mitigate, controls: [A.7.4]}}"
         );
     }
     s

@@ -456,6 +456,13 @@ fn a_backslash_and_non_ascii_in_evidence_names_are_characters_packed_exactly() {
     let (t, r) = named_repo(r"'docs/back\slash.md', 'docs/évidence.md'");
     std::fs::write(r.join(r"docs/back\slash.md"), "one file\n").unwrap();
     std::fs::write(r.join("docs/évidence.md"), "accented\n").unwrap();
+    // An inventory file with a backslash in its name, named in aims.toml.
+    std::fs::write(r.join(r"extra\risks.yaml"), "risks: []\n").unwrap();
+    std::fs::write(
+        r.join("aims.toml"),
+        "inventory = ['aims.yaml', 'extra\\risks.yaml']\n[gate]\nfail_under = 0\n",
+    )
+    .unwrap();
     let repo = r.to_str().unwrap();
     let o = run(&["check", repo, "--format", "json", "--as-of", "2026-11-24"]);
     assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
@@ -483,11 +490,16 @@ fn a_backslash_and_non_ascii_in_evidence_names_are_characters_packed_exactly() {
                 b"one file\n"
             );
             assert!(target.join("evidence/docs/évidence.md").is_file());
+            assert!(target.join(r"inventory/extra\risks.yaml").is_file());
             assert!(!target.join("evidence/docs/back").exists());
             serde_json::from_slice(&std::fs::read(target.join("manifest.json")).unwrap()).unwrap()
         } else {
             let names = zip_names(&target);
-            for n in [r"evidence/docs/back\slash.md", "evidence/docs/évidence.md"] {
+            for n in [
+                r"evidence/docs/back\slash.md",
+                "evidence/docs/évidence.md",
+                r"inventory/extra\risks.yaml",
+            ] {
                 assert!(names.iter().any(|x| x == n), "{n} not in {names:?}");
             }
             let mut z = zip::ZipArchive::new(std::fs::File::open(&target).unwrap()).unwrap();
