@@ -53,8 +53,14 @@ pub struct Entry {
     pub content: Content,
 }
 
+/// One file of the pack in `manifest.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileRecord {
+    /// The file's exact name inside the pack, `/`-separated, as UTF-8
+    /// text: nothing escaped or normalised (a backslash in a Unix name is
+    /// that character). A file whose name is not UTF-8 is never packed,
+    /// so every stored name is exact; `verify` reports one found in a
+    /// pack as extra, shown with the byte escaped (`\xFF`).
     pub path: String,
     pub size: u64,
     pub sha256: String,
