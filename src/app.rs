@@ -267,9 +267,11 @@ fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
     }
     // Read the baseline before any work, so a bad one fails fast.
     let baseline = match &a.baseline {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
-            RunError::Usage(format!("cannot read baseline `{}`: {e}", p.display()))
-        })?),
+        Some(p) => Some(
+            crate::safe::read_given_text(p, crate::inventory::MAX_FILE_BYTES).map_err(|why| {
+                RunError::Usage(format!("cannot read baseline `{}`: {why}", p.display()))
+            })?,
+        ),
         None => None,
     };
     let project = load(a.common.path.as_deref(), json_cmd)?;
@@ -600,9 +602,11 @@ fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
     let engine = crate::report::engine(a.templates.as_deref())?;
     let baseline = match &a.baseline {
-        Some(p) => Some(std::fs::read_to_string(p).map_err(|e| {
-            RunError::Usage(format!("cannot read baseline `{}`: {e}", p.display()))
-        })?),
+        Some(p) => Some(
+            crate::safe::read_given_text(p, crate::inventory::MAX_FILE_BYTES).map_err(|why| {
+                RunError::Usage(format!("cannot read baseline `{}`: {why}", p.display()))
+            })?,
+        ),
         None => None,
     };
     let project = load(a.common.path.as_deref(), None)?;
@@ -628,16 +632,15 @@ fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
         crosswalks: crate::crosswalk::report_sections(&project, &gap),
         evidence: &evidence,
     };
-    let view = crate::report::report_view(&inputs);
+    crate::report::check_size(&project, &gap, "the report")?;
+    let ctx = crate::report::context(crate::report::report_view(&inputs))?;
     let name = match a.format {
         DocFormat::Html => "report.html",
         DocFormat::Markdown => "report.md",
     };
-    emit(
-        &crate::report::render(&engine, name, &view)?,
-        &a.common.out,
-        Guard::Project(&project),
-    )?;
+    output::emit_with(&a.common.out, Guard::Project(&project), &mut |w| {
+        crate::report::render_to(&engine, name, &ctx, w)
+    })?;
     Ok(EXIT_OK)
 }
 
@@ -728,18 +731,24 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     };
     let mut entries: Vec<Entry> = Vec::new();
     let bytes = |s: String| Content::Bytes(s.into_bytes());
-    let view = crate::report::report_view(&inputs(
+    // The pack holds the report: refused, by name, before it is built when too large.
+    crate::report::check_size(&project, &gap, "the pack's report")?;
+    let ctx = crate::report::context(crate::report::report_view(&inputs(
         "reports",
         crate::crosswalk::report_sections(&project, &gap),
-    ));
-    entries.push(Entry {
-        path: "reports/report.html".into(),
-        content: bytes(crate::report::render(&engine, "report.html", &view)?),
-    });
-    entries.push(Entry {
-        path: "reports/report.md".into(),
-        content: bytes(crate::report::render(&engine, "report.md", &view)?),
-    });
+    )))?;
+    for (path, name) in [
+        ("reports/report.html", "report.html"),
+        ("reports/report.md", "report.md"),
+    ] {
+        let mut out = Vec::new();
+        crate::report::render_to(&engine, name, &ctx, &mut out)?;
+        entries.push(Entry {
+            path: path.into(),
+            content: Content::Bytes(out),
+        });
+    }
+    drop(ctx);
     let rows = crate::report::soa_rows(&project, &gap, None);
     let soa = crate::report::soa_view(&inputs("soa", Vec::new()), &rows);
     entries.push(Entry {
@@ -784,21 +793,24 @@ fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     if let Some(c) = &project.config_path {
         sources.push(c.clone());
     }
-    for f in &project.files {
-        sources.push(project.base.join(f));
-    }
+    sources.extend(project.paths.iter().cloned());
     for x in &project.config.catalog.extra {
         sources.push(project.root.join(x));
     }
     for src in sources {
         let rel = src
             .strip_prefix(&project.root)
-            .map(crate::evidence::rel_text)
-            .unwrap_or_else(|_| {
-                src.file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            });
+            .ok()
+            .or_else(|| src.file_name().map(Path::new))
+            .unwrap_or(&src);
+        // The loader refused names that are not UTF-8: every name is exact.
+        let rel = crate::evidence::rel_name(rel).ok_or_else(|| {
+            RunError::Usage(format!(
+                "cannot pack `{}`: {}",
+                crate::evidence::rel_text(rel),
+                crate::evidence::not_utf8_reason(rel)
+            ))
+        })?;
         entries.push(Entry {
             path: format!("inventory/{rel}"),
             content: Content::File(repo.clone(), src),

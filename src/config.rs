@@ -33,6 +33,8 @@ pub struct Config {
     pub catalog: CatalogConfig,
     #[serde(default)]
     pub report: ReportConfig,
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 pub const CONFIG_KEYS: &[&str] = &[
@@ -44,6 +46,7 @@ pub const CONFIG_KEYS: &[&str] = &[
     "regulation",
     "catalog",
     "report",
+    "limits",
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -87,6 +90,16 @@ pub struct ReportConfig {
     pub title: Option<String>,
     #[serde(default)]
     pub logo: Option<String>,
+}
+
+/// `[limits]`: how large an output may grow, checked before the work.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// Rows an HTML or Markdown report (and so a pack) may lay out:
+    /// see [`crate::report::DEFAULT_REPORT_ROWS`].
+    #[serde(default)]
+    pub report_rows: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

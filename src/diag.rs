@@ -253,7 +253,14 @@ pub fn display_path(path: &Path, base: &Path) -> String {
         .strip_prefix(base)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf());
-    let s = rel.to_string_lossy().replace('\\', "/");
+    // A backslash is a separator on Windows only; on Unix it is a
+    // character of the name. Bytes that are not UTF-8 are shown escaped.
+    let s = crate::evidence::escaped(rel.as_os_str().as_encoded_bytes());
+    let s = if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s
+    };
     if s.is_empty() { ".".into() } else { s }
 }
 

@@ -70,13 +70,17 @@ pub struct Resolution {
     pub problem: Option<Problem>,
 }
 
+/// A file found under the root: its path relative to the root, and its
+/// exact name as text (`None` for a name that is not UTF-8).
+type Walked = (PathBuf, Option<String>);
+
 /// Resolves citations under one root, caching results and the folder walk.
 pub struct Evidence {
     root: PathBuf,
     /// Every evidence file is opened through this, contained in the root.
     safe: Root,
-    /// Every file under the root: its name as text, and whether that text
-    /// is the name exactly (`false` for a name that is not UTF-8).
+    /// Every file under the root (relative), with its exact name as text
+    /// (`None` for a name that is not UTF-8).
     walk: RefCell<Option<Walk>>,
     cache: RefCell<HashMap<(String, Option<String>), Resolution>>,
 }
@@ -93,20 +97,26 @@ fn has_glob_chars(s: &str) -> bool {
 /// over 20,000 files take a minute.
 #[derive(Default)]
 struct Walk {
-    files: Vec<(String, bool)>,
+    files: Vec<Walked>,
     sorted: Vec<usize>,
+}
+
+/// A walked path's bytes, for ordering and prefix tests.
+fn bytes(p: &Path) -> &[u8] {
+    p.as_os_str().as_encoded_bytes()
 }
 
 impl Walk {
     /// Positions (in walk order) of the files whose text starts with `prefix`.
     fn under(&self, prefix: &str) -> Vec<usize> {
+        let prefix = prefix.as_bytes();
         let start = self
             .sorted
-            .partition_point(|&i| self.files[i].0.as_str() < prefix);
+            .partition_point(|&i| bytes(&self.files[i].0) < prefix);
         let mut out: Vec<usize> = self.sorted[start..]
             .iter()
             .copied()
-            .take_while(|&i| self.files[i].0.starts_with(prefix))
+            .take_while(|&i| bytes(&self.files[i].0).starts_with(prefix))
             .collect();
         out.sort_unstable();
         out
@@ -134,13 +144,53 @@ fn normalise(p: &str) -> Option<PathBuf> {
 }
 
 /// A relative path as the `/`-separated text the inventory and the pack use.
-/// A backslash in a Unix file name is a character of the name, not a separator.
+/// A backslash in a Unix file name is a character of the name, not a
+/// separator. A name that is not UTF-8 is shown with each such byte
+/// escaped (`\xFF`): text for messages, never a name to store (see
+/// [`rel_name`]).
 pub fn rel_text(rel: &Path) -> String {
     let parts: Vec<_> = rel
         .components()
-        .map(|c| c.as_os_str().to_string_lossy())
+        .map(|c| escaped(c.as_os_str().as_encoded_bytes()))
         .collect();
     parts.join("/")
+}
+
+/// The exact `/`-separated name of a relative path, or `None` when some
+/// part of it is not UTF-8 (such a name cannot be written in the
+/// inventory, a report or the pack manifest without changing it).
+pub fn rel_name(rel: &Path) -> Option<String> {
+    rel.to_str()?;
+    Some(rel_text(rel))
+}
+
+/// Bytes as text: UTF-8 as it is, every other byte as `\xFF`.
+pub fn escaped(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The bytes of `bytes` that are not UTF-8, as `0xFF, 0xFE` (for messages).
+pub fn bad_bytes(bytes: &[u8]) -> String {
+    let bad: Vec<String> = bytes
+        .utf8_chunks()
+        .flat_map(|c| c.invalid().iter().map(|b| format!("0x{b:02X}")))
+        .collect();
+    bad.join(", ")
+}
+
+/// Why a name that is not UTF-8 is refused, and what to do.
+pub fn not_utf8_reason(rel: &Path) -> String {
+    format!(
+        "its name is not valid UTF-8 (byte {}); rename it: aims names every file exactly, as UTF-8 text, in messages, reports and the pack manifest",
+        bad_bytes(rel.as_os_str().as_encoded_bytes())
+    )
 }
 
 impl Evidence {
@@ -227,18 +277,22 @@ impl Evidence {
         let mut files = Vec::new();
         let mut problem = None;
         for i in walk.under(literal_prefix(cited)) {
-            let (rel, exact) = &walk.files[i];
+            let (rel, name) = &walk.files[i];
+            // Matched on the name's bytes, so a name that is not UTF-8 is
+            // seen and refused by name, never skipped.
             if !matcher.is_match(rel) {
                 continue;
             }
-            if !exact {
+            let Some(name) = name else {
                 problem.get_or_insert(Problem::Unreadable(format!(
-                    "the name of `{rel}` is not valid UTF-8; rename the file so the inventory and the pack manifest can name it"
+                    "`{}` matches, but {}",
+                    rel_text(rel),
+                    not_utf8_reason(rel)
                 )));
                 continue;
-            }
-            match self.check_file(Path::new(rel), None) {
-                Ok(()) => files.push(rel.clone()),
+            };
+            match self.check_file(rel, None) {
+                Ok(()) => files.push(name.clone()),
                 // One bad match spoils the citation, but keep the first reason.
                 Err(p) => {
                     problem.get_or_insert(p);
@@ -304,15 +358,14 @@ impl Evidence {
                 continue;
             }
             if let Ok(rel) = entry.path().strip_prefix(&self.root) {
-                let exact = rel.to_str().is_some();
-                out.push((rel_text(rel), exact));
+                out.push((rel.to_path_buf(), rel_name(rel)));
             }
             if out.len() >= 1_000_000 {
                 break;
             }
         }
         let mut sorted: Vec<usize> = (0..out.len()).collect();
-        sorted.sort_unstable_by(|&a, &b| out[a].0.cmp(&out[b].0));
+        sorted.sort_unstable_by(|&a, &b| bytes(&out[a].0).cmp(bytes(&out[b].0)));
         *self.walk.borrow_mut() = Some(Walk { files: out, sorted });
     }
 }
@@ -460,10 +513,11 @@ mod tests {
         assert_eq!(literal_prefix("a/\\*b/*.md"), "a/");
         let mut w = Walk::default();
         for f in ["a/b.md", "a.md", "a/c/d.md", "ab/x.md", "a/z.md"] {
-            w.files.push((f.to_string(), true));
+            w.files.push((PathBuf::from(f), Some(f.to_string())));
         }
         w.sorted = (0..w.files.len()).collect();
-        w.sorted.sort_by(|&x, &y| w.files[x].0.cmp(&w.files[y].0));
+        w.sorted
+            .sort_by(|&x, &y| bytes(&w.files[x].0).cmp(bytes(&w.files[y].0)));
         // Walk order kept; `ab/` is not under `a/`.
         assert_eq!(w.under("a/"), vec![0, 2, 4]);
         assert_eq!(w.under(""), vec![0, 1, 2, 3, 4]);

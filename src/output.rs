@@ -95,8 +95,8 @@ impl Guard<'_> {
         if let Some(c) = &p.config_path {
             add(c.clone(), "the settings file".into());
         }
-        for f in &p.files {
-            add(p.base.join(f), "an inventory file".into());
+        for f in &p.paths {
+            add(f.clone(), "an inventory file".into());
         }
         for x in &p.config.catalog.extra {
             add(p.root.join(x), "a catalogue overlay".into());
@@ -264,6 +264,53 @@ pub fn write_file_mode(
     guard: Guard,
     mode: u32,
 ) -> Result<(), RunError> {
+    write_file_with(path, force, guard, mode, &mut |w| {
+        w.write_all(content)
+            .map_err(|e| RunError::Io(e.to_string()))
+    })
+}
+
+/// What writes an output: given the writer, it streams the content.
+pub type Writing<'a> = dyn FnMut(&mut dyn Write) -> Result<(), RunError> + 'a;
+
+/// A writer that keeps the first I/O error it meets, so that a renderer
+/// which reports only "an I/O error" still lets the run say what failed.
+pub struct Sink<W: Write> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> Sink<W> {
+    pub fn new(inner: W) -> Self {
+        Sink { inner, error: None }
+    }
+
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        let copy = std::io::Error::new(e.kind(), e.to_string());
+        self.error.get_or_insert(e);
+        copy
+    }
+}
+
+impl<W: Write> Write for Sink<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().map_err(|e| self.keep(e))
+    }
+}
+
+/// [`write_file_mode`], with the content streamed by `write` instead of
+/// held in memory.
+pub fn write_file_with(
+    path: &Path,
+    force: bool,
+    guard: Guard,
+    mode: u32,
+    write: &mut Writing,
+) -> Result<(), RunError> {
     let shown = path.display();
     if path.is_dir() {
         return Err(RunError::Usage(format!(
@@ -287,14 +334,27 @@ pub fn write_file_mode(
         )));
     }
     sweep_stale(&dir);
-    let mut tmp = tmp_builder(mode)
+    let tmp = tmp_builder(mode)
         .tempfile_in(&dir)
         .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", dir.display())))?;
     if exists {
         keep_mode(tmp.as_file(), path);
     }
-    tmp.write_all(content)
-        .and_then(|_| tmp.as_file().sync_all())
+    {
+        let mut sink = Sink::new(std::io::BufWriter::new(tmp.as_file()));
+        let wrote = write(&mut sink).and_then(|()| {
+            sink.flush()
+                .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))
+        });
+        // A write that failed is said as the system said it, whatever the
+        // renderer made of it; the temporary file is removed on return.
+        if let Some(e) = sink.error.take() {
+            return Err(RunError::Io(format!("cannot write `{shown}`: {e}")));
+        }
+        wrote?;
+    }
+    tmp.as_file()
+        .sync_all()
         .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))?;
     let result = if force {
         tmp.persist(path).map(|_| ())
@@ -490,6 +550,33 @@ pub fn emit_human(
     guard: Guard,
 ) -> Result<(), RunError> {
     emit(&crate::escape::term_output(content, colour), out, guard)
+}
+
+/// Stream to stdout, or to `--output` (through a temporary file and a
+/// rename, like [`write_file`]): for outputs too large to hold in memory.
+pub fn emit_with(
+    out: &crate::cli::OutputArgs,
+    guard: Guard,
+    write: &mut Writing,
+) -> Result<(), RunError> {
+    match &out.output {
+        Some(p) => write_file_with(p, out.force, guard, 0o666, write),
+        None => {
+            let mut sink = Sink::new(std::io::BufWriter::new(std::io::stdout().lock()));
+            let wrote = write(&mut sink).and_then(|()| {
+                sink.flush()
+                    .map_err(|e| RunError::Io(format!("cannot write to standard output: {e}")))
+            });
+            match sink.error.take() {
+                // A closed pipe (`aims report | head`) is not an error worth a message.
+                Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Some(e) => Err(RunError::Io(format!(
+                    "cannot write to standard output: {e}"
+                ))),
+                None => wrote,
+            }
+        }
+    }
 }
 
 /// Print to stdout, or write `--output`.

@@ -34,6 +34,9 @@ struct Observed {
     manifest: Vec<u8>,
     signature: Option<Vec<u8>>,
     files: BTreeMap<String, (u64, String)>,
+    /// Files whose names are not UTF-8, shown escaped: never in a manifest
+    /// (every name aims stores is exact UTF-8), so always extra.
+    unnamed: Vec<String>,
 }
 pub const SIGNATURE: &str = "manifest.json.sig";
 
@@ -50,8 +53,14 @@ pub struct Entry {
     pub content: Content,
 }
 
+/// One file of the pack in `manifest.json`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileRecord {
+    /// The file's exact name inside the pack, `/`-separated, as UTF-8
+    /// text: nothing escaped or normalised (a backslash in a Unix name is
+    /// that character). A file whose name is not UTF-8 is never packed,
+    /// so every stored name is exact; `verify` reports one found in a
+    /// pack as extra, shown with the byte escaped (`\xFF`).
     pub path: String,
     pub size: u64,
     pub sha256: String,
@@ -170,7 +179,7 @@ pub fn git_commit(dir: &Path) -> Option<String> {
         }
         if g.is_file() {
             // A worktree or submodule: `gitdir: PATH`.
-            let text = fs::read_to_string(&g).ok()?;
+            let text = git_file(&g)?;
             let p = text.strip_prefix("gitdir:")?.trim();
             break d.join(p);
         }
@@ -178,23 +187,22 @@ pub fn git_commit(dir: &Path) -> Option<String> {
             return None;
         }
     };
-    let head = fs::read_to_string(git.join("HEAD")).ok()?;
+    let head = git_file(&git.join("HEAD"))?;
     let head = head.trim();
     let Some(reference) = head.strip_prefix("ref:").map(str::trim) else {
         return is_hex_commit(head).then(|| head.to_string());
     };
-    let common = fs::read_to_string(git.join("commondir"))
-        .ok()
+    let common = git_file(&git.join("commondir"))
         .map(|c| git.join(c.trim()))
         .unwrap_or_else(|| git.clone());
     for base in [&git, &common] {
-        if let Ok(c) = fs::read_to_string(base.join(reference)) {
+        if let Some(c) = git_file(&base.join(reference)) {
             let c = c.trim().to_string();
             if is_hex_commit(&c) {
                 return Some(c);
             }
         }
-        if let Ok(packed) = fs::read_to_string(base.join("packed-refs")) {
+        if let Some(packed) = git_file(&base.join("packed-refs")) {
             for line in packed.lines() {
                 if let Some((hash, name)) = line.split_once(' ')
                     && name == reference
@@ -206,6 +214,13 @@ pub fn git_commit(dir: &Path) -> Option<String> {
         }
     }
     None
+}
+
+/// A file of git's own (HEAD, a ref): a small regular file, opened with
+/// the same checks as every other (a FIFO is never opened); only a commit
+/// hash found in it is ever used.
+fn git_file(p: &Path) -> Option<String> {
+    crate::safe::read_given_text(p, 16 * 1024 * 1024).ok()
 }
 
 fn is_hex_commit(s: &str) -> bool {
@@ -339,11 +354,17 @@ impl<R: Read> Read for HashingReader<'_, R> {
 /// Copy one entry into `sink`, returning its manifest record.
 fn copy_entry(
     e: &Entry,
+    dest: &str,
     sink: &mut dyn Write,
     progress: &dyn Fn(u64),
 ) -> Result<FileRecord, RunError> {
     use sha2::Digest;
-    let werr = |err: io::Error| RunError::Io(format!("cannot write `{}`: {err}", e.path));
+    let werr = |err: io::Error| {
+        RunError::Io(format!(
+            "cannot write {dest}: {}; nothing was written",
+            crate::safe::io_reason(&err)
+        ))
+    };
     let (n, hasher) = match &e.content {
         Content::Bytes(b) => {
             sink.write_all(b).map_err(werr)?;
@@ -366,6 +387,71 @@ fn copy_entry(
         size: n,
         sha256: hex(&hasher.finalize()),
     })
+}
+
+/// The zip's file, abandoned at its first failed write, flush or seek:
+/// from then on everything written is discarded and succeeds (positions
+/// are kept as if it were written). The zip writer finishes an unfinished
+/// archive when dropped and prints to stderr when that fails; abandoned,
+/// that last attempt writes nothing and prints nothing, and the caller
+/// reports the one error it saw. The temporary file is then removed.
+struct Abandonable<W> {
+    inner: W,
+    failed: std::rc::Rc<std::cell::Cell<bool>>,
+    pos: u64,
+    len: u64,
+}
+
+impl<W> Abandonable<W> {
+    fn fail(&self, e: io::Error) -> io::Error {
+        self.failed.set(true);
+        e
+    }
+
+    fn advance(&mut self, n: usize) {
+        self.pos += n as u64;
+        self.len = self.len.max(self.pos);
+    }
+}
+
+impl<W: Write> Write for Abandonable<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.failed.get() {
+            self.advance(buf.len());
+            return Ok(buf.len());
+        }
+        let n = self.inner.write(buf).map_err(|e| self.fail(e))?;
+        self.advance(n);
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.failed.get() {
+            return Ok(());
+        }
+        self.inner.flush().map_err(|e| self.fail(e))
+    }
+}
+
+impl<W: io::Seek> io::Seek for Abandonable<W> {
+    fn seek(&mut self, to: io::SeekFrom) -> io::Result<u64> {
+        if self.failed.get() {
+            let base = match to {
+                io::SeekFrom::Start(n) => Some(n),
+                io::SeekFrom::End(d) => self.len.checked_add_signed(d),
+                io::SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+            };
+            self.pos = base.unwrap_or(0);
+            return Ok(self.pos);
+        }
+        let p = self.inner.seek(to).map_err(|e| self.fail(e))?;
+        if let io::SeekFrom::End(d) = to {
+            self.len = p.checked_add_signed(-d).unwrap_or(p);
+        }
+        self.pos = p;
+        self.len = self.len.max(p);
+        Ok(p)
+    }
 }
 
 /// The manifest (and its signature) for the records of what was copied.
@@ -481,7 +567,13 @@ pub fn write(
                 .as_file()
                 .try_clone()
                 .map_err(|e| RunError::Io(e.to_string()))?;
-            let mut zw = zip::ZipWriter::new(io::BufWriter::new(file));
+            let failed = std::rc::Rc::new(std::cell::Cell::new(false));
+            let mut zw = zip::ZipWriter::new(Abandonable {
+                inner: io::BufWriter::new(file),
+                failed: failed.clone(),
+                pos: 0,
+                len: 0,
+            });
             let time = zip_time(generated);
             let text = zip::write::SimpleFileOptions::default()
                 .compression_method(zip::CompressionMethod::Deflated)
@@ -508,7 +600,8 @@ pub fn write(
                     result = Err(zerr(err));
                     break;
                 }
-                match copy_entry(e, &mut zw, progress) {
+                let dest = format!("`{shown}` (at `{}`)", e.path);
+                match copy_entry(e, &dest, &mut zw, progress) {
                     Ok(r) => records.push(r),
                     Err(err) => {
                         result = Err(err);
@@ -529,12 +622,20 @@ pub fn write(
                 let mut inner = zw.finish().map_err(zerr)?;
                 inner
                     .flush()
-                    .and_then(|_| inner.get_ref().sync_all())
+                    .and_then(|_| inner.inner.get_ref().sync_all())
                     .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))
             });
-            // On error the writer is dropped with the temporary file: one
-            // error is printed, the archive is never finished or renamed.
+            // On error the writer is dropped with the temporary file: the
+            // first failed write abandoned the archive, so the writer's drop
+            // (which finishes an unfinished archive, and prints to stderr
+            // when that fails) writes into nothing. One error is printed,
+            // and the archive is never renamed into place.
             finished?;
+            if failed.get() {
+                return Err(RunError::Io(format!(
+                    "cannot write `{shown}`: a write failed; nothing was written"
+                )));
+            }
             records
         };
         let persisted = if force {
@@ -563,7 +664,8 @@ pub fn write(
     for e in entries {
         let (dest, f) = put(&e.path)?;
         let mut w = io::BufWriter::new(f);
-        records.push(copy_entry(e, &mut w, progress)?);
+        let shown_dest = format!("`{shown}/{}`", e.path);
+        records.push(copy_entry(e, &shown_dest, &mut w, progress)?);
         w.flush()
             .map_err(|err| RunError::Io(format!("cannot write `{}`: {err}", dest.display())))?;
     }
@@ -698,13 +800,21 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
         let manifest = read_small(MANIFEST).ok_or_else(not_a_pack)?;
         let sig = read_small(SIGNATURE);
         let mut entries = Vec::new();
+        let mut unnamed = Vec::new();
         for e in walkdir::WalkDir::new(path)
             .follow_links(false)
             .sort_by_file_name()
         {
             let e = e.map_err(|err| RunError::Io(err.to_string()))?;
-            let rel = crate::evidence::rel_text(e.path().strip_prefix(path).unwrap_or(e.path()));
-            if e.file_type().is_dir() || rel == MANIFEST || rel == SIGNATURE {
+            let rel_path = e.path().strip_prefix(path).unwrap_or(e.path());
+            if e.file_type().is_dir() {
+                continue;
+            }
+            let Some(rel) = crate::evidence::rel_name(rel_path) else {
+                unnamed.push(crate::evidence::rel_text(rel_path));
+                continue;
+            };
+            if rel == MANIFEST || rel == SIGNATURE {
                 continue;
             }
             if e.file_type().is_symlink() {
@@ -735,23 +845,34 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
                 .into_iter()
                 .map(|r| (r.path, (r.size, r.sha256)))
                 .collect(),
+            unnamed,
         });
     }
-    let file = fs::File::open(path)
-        .map_err(|e| RunError::Usage(format!("cannot open `{}`: {e}", path.display())))?;
+    // The pack is the operator's choice, opened with the same checks as
+    // every file: a FIFO or a device is refused, never read.
+    let open_pack = || {
+        crate::safe::open_given(path)
+            .map(|o| o.file)
+            .map_err(|r| RunError::Usage(format!("cannot open `{}`: {r}", path.display())))
+    };
+    let file = open_pack()?;
     let mut archive = zip::ZipArchive::new(io::BufReader::new(file)).map_err(|_| not_a_pack())?;
     let mut manifest = None;
     let mut sig = None;
     let mut names = Vec::new();
+    let mut unnamed = Vec::new();
     for i in 0..archive.len() {
         let f = archive
             .by_index(i)
             .map_err(|e| RunError::Usage(format!("`{}` is a damaged zip: {e}", path.display())))?;
-        let name = f.name().map(|n| n.into_owned()).unwrap_or_default();
         if f.is_dir() {
             continue;
         }
-        names.push((i, name));
+        match f.name() {
+            Ok(name) => names.push((i, name.into_owned())),
+            // A name that does not decode is no name a manifest lists.
+            Err(_) => unnamed.push(crate::evidence::escaped(f.name_raw())),
+        }
     }
     let mut files = BTreeMap::new();
     // Each thread opens its own handle on the archive and takes every n-th entry.
@@ -763,7 +884,7 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
             .map(|t| {
                 let names = &names;
                 s.spawn(move || {
-                    let file = fs::File::open(path).map_err(|e| RunError::Io(e.to_string()))?;
+                    let file = open_pack()?;
                     let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
                         .map_err(|e| RunError::Io(e.to_string()))?;
                     let mut out = Vec::new();
@@ -817,6 +938,7 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
         manifest: manifest.ok_or_else(not_a_pack)?,
         signature: sig,
         files,
+        unnamed,
     })
 }
 
@@ -826,6 +948,7 @@ pub fn verify(path: &Path, key: Option<&Path>) -> Result<Verification, RunError>
         manifest: manifest_bytes,
         signature: sig,
         files: observed,
+        unnamed,
     } = observe(path)?;
     let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
         RunError::Usage(format!(
@@ -858,6 +981,7 @@ pub fn verify(path: &Path, key: Option<&Path>) -> Result<Verification, RunError>
         .keys()
         .filter(|k| !listed.contains(k.as_str()))
         .cloned()
+        .chain(unnamed)
         .collect();
     if let Some(key) = key {
         let vk = read_public_key(key)?;

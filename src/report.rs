@@ -120,14 +120,134 @@ fn no_nulls(v: &mut Value) {
     }
 }
 
+/// Render a small view (an index, the SoA) to a string.
 pub fn render(t: &tera::Tera, name: &str, view: &impl Serialize) -> Result<String, RunError> {
-    let mut value =
+    let value =
         serde_json::to_value(view).map_err(|e| RunError::Io(format!("report data: {e}")))?;
-    no_nulls(&mut value);
-    let ctx = tera::Context::from_serialize(&value)
-        .map_err(|e| RunError::Io(format!("report data: {}", tera_error(&e))))?;
-    t.render(name, &ctx)
+    let ctx = context(value)?;
+    let mut out = Vec::new();
+    render_to(t, name, &ctx, &mut out)?;
+    String::from_utf8(out).map_err(|_| RunError::Io(format!("template `{name}`: not UTF-8")))
+}
+
+/// The template context for a view, which is consumed: each top-level
+/// section is converted to Tera's values and its JSON freed at once, so a
+/// large view is never held twice over.
+pub fn context(view: Value) -> Result<tera::Context, RunError> {
+    let Value::Object(sections) = view else {
+        return Err(RunError::Io("report data: not a mapping".into()));
+    };
+    let mut ctx = tera::Context::new();
+    for (key, mut section) in sections {
+        no_nulls(&mut section);
+        let value = tera::Value::try_from_serializable(&section)
+            .map_err(|e| RunError::Io(format!("report data: {}", tera_error(&e))))?;
+        drop(section);
+        ctx.insert_value(key, value);
+    }
+    Ok(ctx)
+}
+
+/// Render a template into `out` as it goes (a file or standard output),
+/// never building the whole text in memory. A failed write is reported
+/// by the writer's owner (see [`crate::output::emit_with`]).
+pub fn render_to(
+    t: &tera::Tera,
+    name: &str,
+    ctx: &tera::Context,
+    out: &mut dyn std::io::Write,
+) -> Result<(), RunError> {
+    t.render_to(name, ctx, out)
         .map_err(|e| RunError::Usage(format!("template `{name}` failed: {}", tera_error(&e))))
+}
+
+// ---------------------------------------------------------------------------
+// Size: a report is refused before it is built when it would not fit.
+
+/// The default of `[limits] report_rows`, about 2 GiB at
+/// [`BYTES_PER_ROW`]: 20,000 AI systems of the generated benchmark
+/// inventory (`benches/load.rs`) make 660,073 rows.
+pub const DEFAULT_REPORT_ROWS: u64 = 1_000_000;
+
+/// Memory one row takes while a report is built and rendered, above what
+/// loading and the gap analysis took: measured on the generated inventory
+/// at about 1,250 bytes of peak RSS (see BENCHMARKS.md), counted with room
+/// to spare.
+pub const BYTES_PER_ROW: u64 = 2048;
+
+/// The rows an HTML or Markdown report lays out: every control and clause,
+/// and each AI system judged for it; each system, risk, impact assessment,
+/// policy, waiver and finding. Counted from the gap analysis, before any
+/// of the report is built.
+pub fn report_rows(project: &Project, gap: &Gap) -> u64 {
+    let inv = &project.inventory;
+    let controls: usize = gap.controls.iter().map(|c| 1 + c.systems.len()).sum();
+    (controls
+        + inv.systems.len()
+        + inv.risks.len()
+        + inv.impact_assessments.len()
+        + inv.policies.len()
+        + gap.waivers.len()
+        + gap.findings.len()) as u64
+}
+
+/// Refuse, with exit 2 and what to do, a report of more rows than
+/// `[limits] report_rows`, or one whose memory (at [`BYTES_PER_ROW`]) the
+/// process's address-space limit (`ulimit -v`) does not leave room for:
+/// a named refusal, never an allocation failure part-way.
+pub fn check_size(project: &Project, gap: &Gap, what: &str) -> Result<(), RunError> {
+    let rows = report_rows(project, gap);
+    let limit = project
+        .config
+        .limits
+        .report_rows
+        .unwrap_or(DEFAULT_REPORT_ROWS);
+    let mib = |b: u64| b.div_ceil(1024 * 1024);
+    let need = rows.saturating_mul(BYTES_PER_ROW);
+    let instead = "ask for less (`aims soa --system ID`, or `aims gap --format json`, which lists the same judgements), or split the inventory";
+    if rows > limit {
+        return Err(RunError::Usage(format!(
+            "{what} would lay out {rows} rows (controls and clauses for each AI system, findings, risks, ...), over the limit of {limit} (`[limits] report_rows` in aims.toml); {instead}, or raise the limit where the machine has about {} MiB to spare for it",
+            mib(need)
+        )));
+    }
+    if let Some(left) = address_space_left()
+        && need > left
+    {
+        return Err(RunError::Usage(format!(
+            "{what} would lay out {rows} rows and needs about {} MiB, but the address-space limit of this process (`ulimit -v`) leaves {} MiB; {instead}, or raise that limit",
+            mib(need),
+            mib(left)
+        )));
+    }
+    Ok(())
+}
+
+/// Bytes of address space this process may still take under its
+/// `RLIMIT_AS` (`ulimit -v`); `None` when unlimited or unknown.
+#[cfg(target_os = "linux")]
+fn address_space_left() -> Option<u64> {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut r) } != 0 || r.rlim_cur == libc::RLIM_INFINITY
+    {
+        return None;
+    }
+    // The size of the address space now, in pages: the first field.
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().next()?.parse().ok()?;
+    let page = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok()?;
+    // `rlim_t` is 32 bits on some 32-bit targets.
+    #[allow(clippy::useless_conversion)]
+    let cur = u64::from(r.rlim_cur);
+    Some(cur.saturating_sub(pages.saturating_mul(page)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn address_space_left() -> Option<u64> {
+    None
 }
 
 // ---------------------------------------------------------------------------
@@ -261,9 +381,10 @@ fn classification_view(s: &System, c: &Classification) -> Value {
         "purpose": s.purpose, "tier": if c.assessed { c.tier.as_str() } else { "not assessed" },
         "tier_css": c.tier.as_str(),
         "declared": s.eu_ai_act.as_ref().and_then(|e| e.declared_tier).map(|t| t.as_str()),
-        "basis": c.basis, "obligations": obligations,
+        "basis": c.basis,
         "in_force": c.obligations.iter().filter(|o| o.in_force).count(),
     })
+    .with("obligations", obligations)
 }
 
 /// Bar chart geometry for scores per group (SVG user units).
@@ -370,11 +491,13 @@ pub fn report_view(i: &Inputs) -> Value {
                         json!({
                             "id": c.id, "title": c.title, "level": c.level.as_str(), "css": css(c.level),
                             "overall": level_view(c.overall), "owner": c.owner, "reason": c.reason,
-                            "systems": systems, "evidence": evidence,
                         })
+                        .with("systems", systems)
+                        .with("evidence", evidence)
                     })
                     .collect();
-                json!({"id": grp.id, "title": grp.title, "score": format!("{:.1}", grp.score), "controls": controls})
+                json!({"id": grp.id, "title": grp.title, "score": format!("{:.1}", grp.score)})
+                    .with("controls", controls)
             })
             .collect()
     };
@@ -467,7 +590,7 @@ pub fn report_view(i: &Inputs) -> Value {
                            "location": f.location.as_ref().map(|l| l.to_string())})
                 })
                 .collect();
-            json!({"severity": s, "items": items})
+            json!({"severity": s}).with("items", items)
         })
         .collect();
 
@@ -510,24 +633,39 @@ pub fn report_view(i: &Inputs) -> Value {
         },
         "baseline": baseline,
         "chart": bar_chart(&annex_groups),
-        "clause_groups": clause_groups,
-        "annex_groups": annex,
-        "custom_groups": custom,
-        "policies": policies,
-        "systems": systems,
-        "impact_assessments": ias,
-        "risks": risks,
         "appetite": appetite,
         "heat": {"inherent": heat_map(&inherent, appetite), "residual": heat_map(&residual, appetite)},
-        "findings": findings,
         "waivers": g.waivers.iter().map(|w| {
             let covers: Vec<&str> = [w.control.as_deref(), w.system.as_deref()].into_iter().flatten().collect();
             json!({"id": w.id, "rule": w.rule, "covers": covers.join(", "), "reason": w.reason,
                    "expires": w.expires.to_string(), "status": w.status, "silenced": w.silenced})
         }).collect::<Vec<_>>(),
-        "evidence_index": evidence_index,
         "crosswalks": i.crosswalks,
     })
+    // The large parts are moved in, not copied (`json!` copies a value it is given).
+    .with("clause_groups", clause_groups)
+    .with("annex_groups", annex)
+    .with("custom_groups", custom)
+    .with("policies", policies)
+    .with("systems", systems)
+    .with("impact_assessments", ias)
+    .with("risks", risks)
+    .with("findings", findings)
+    .with("evidence_index", evidence_index)
+}
+
+/// Setting a field of a JSON object by moving the value in.
+trait With {
+    fn with(self, key: &str, value: Vec<Value>) -> Value;
+}
+
+impl With for Value {
+    fn with(mut self, key: &str, value: Vec<Value>) -> Value {
+        if let Value::Object(m) = &mut self {
+            m.insert(key.to_string(), Value::Array(value));
+        }
+        self
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -314,6 +314,13 @@ pub const LOAD_CODES: &[Rule] = &[
         fix: "Split the inventory into several files, or remove the alias or nesting the message names.",
     },
     Rule {
+        id: "load/file-name",
+        severity: Severity::Error,
+        summary: "An inventory file's name is not UTF-8",
+        explain: "The manifest of a pack, every message and every report name files exactly, as UTF-8 text; a file whose name is not UTF-8 cannot be named that way, so every command refuses it alike instead of reading it in one and failing in another.",
+        fix: "Rename the file (the message shows the bad byte escaped).",
+    },
+    Rule {
         id: "load/io",
         severity: Severity::Error,
         summary: "A file cannot be read",

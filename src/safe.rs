@@ -231,6 +231,27 @@ pub fn open_given(path: &Path) -> Result<Opened, Refusal> {
     open_regular(&canon)
 }
 
+/// The text of a small file the operator named (a baseline), with the
+/// checks of [`open_given`]: at most `cap` bytes, UTF-8.
+pub fn read_given_text(path: &Path, cap: u64) -> Result<String, String> {
+    use std::io::Read;
+    let opened = open_given(path).map_err(|r| r.to_string())?;
+    if opened.len > cap {
+        return Err(format!(
+            "it is {} MiB; the limit is {} MiB",
+            opened.len / (1024 * 1024),
+            cap / (1024 * 1024)
+        ));
+    }
+    let mut bytes = Vec::new();
+    opened
+        .file
+        .take(cap)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+}
+
 /// Open without following a final symlink and without blocking, then
 /// check what was opened is a regular file. Checks the type before
 /// opening too, so a device file is never opened at all.

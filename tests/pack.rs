@@ -327,3 +327,291 @@ fn signed_packs_verify_with_the_right_key_only() {
     assert_eq!(o.code, 1);
     assert!(o.stdout.contains("not signed"), "{}", o.stdout);
 }
+
+/// Run the real binary with a resource limit set in the child before it
+/// starts (`limit` is an `RLIMIT_*`), and SIGXFSZ ignored so that a write
+/// past `RLIMIT_FSIZE` fails with EFBIG, as on a full disk, instead of
+/// killing the process.
+#[cfg(unix)]
+fn run_limited(args: &[&str], limit: libc::c_int, bytes: u64) -> Out {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("aims"));
+    cmd.args(args)
+        .current_dir(root())
+        .env("SOURCE_DATE_EPOCH", "1795478400")
+        .env("NO_COLOR", "1");
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let r = libc::rlimit {
+                rlim_cur: bytes as libc::rlim_t,
+                rlim_max: bytes as libc::rlim_t,
+            };
+            if libc::setrlimit(limit as _, &r) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let o = cmd.output().unwrap();
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pack_that_cannot_be_written_prints_one_error_and_leaves_nothing() {
+    // Files may grow to 16 KiB only: the reports are larger, so writing
+    // the pack fails part-way with EFBIG, as it would on a full disk; and
+    // a 1 MiB evidence file that fails in the middle of its copy.
+    let big = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(big.path().join("records")).unwrap();
+    let chunk: Vec<u8> = (0..1_048_576u32).map(|i| (i % 251) as u8).collect();
+    std::fs::write(big.path().join("records/r.bin"), &chunk).unwrap();
+    std::fs::write(
+        big.path().join("aims.yaml"),
+        "version: 1\norganization: {name: Big}\ncontrols:\n  A.6.2.6: {status: implemented, evidence: [\"records/*.bin\"]}\n",
+    )
+    .unwrap();
+    let cases = [
+        ("examples/bank", 16 * 1024, "p.zip"),
+        ("examples/bank", 16 * 1024, "p"),
+        (big.path().to_str().unwrap(), 300_000, "p.zip"),
+        (big.path().to_str().unwrap(), 300_000, "p"),
+    ];
+    for (repo, limit, name) in cases {
+        let out = tempfile::tempdir().unwrap();
+        let target = out.path().join(name);
+        let o = run_limited(
+            &["pack", repo, "--output", target.to_str().unwrap()],
+            libc::RLIMIT_FSIZE as libc::c_int,
+            limit,
+        );
+        assert_eq!(o.code, 2, "{name}: {}", o.stderr);
+        let errors: Vec<&str> = o.stderr.lines().filter(|l| l.contains("error")).collect();
+        assert_eq!(
+            errors.len(),
+            1,
+            "{name}: one error, not more:\n{}",
+            o.stderr
+        );
+        assert!(errors[0].starts_with("error: cannot write"), "{}", o.stderr);
+        assert!(
+            errors[0].contains(target.to_str().unwrap()),
+            "names the target: {}",
+            o.stderr
+        );
+        assert!(!o.stderr.contains("ZipWriter"), "{}", o.stderr);
+        assert!(!o.stderr.contains("panicked"), "{}", o.stderr);
+        let left: Vec<_> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "{name}: nothing is left behind: {left:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// File names: handled as paths, stored exactly, or refused by name.
+
+/// A small AIMS in `<tmp>/repo` citing `docs/ai-policy.md` and whatever
+/// `evidence` lists for A.6.2.6.
+#[cfg(unix)]
+fn named_repo(evidence: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let t = tempfile::tempdir().unwrap();
+    let r = t.path().join("repo");
+    std::fs::create_dir_all(r.join("docs")).unwrap();
+    std::fs::write(r.join("docs/ai-policy.md"), "# AI policy\n").unwrap();
+    std::fs::write(r.join("aims.toml"), "[gate]\nfail_under = 0\n").unwrap();
+    std::fs::write(
+        r.join("aims.yaml"),
+        format!(
+            "version: 1\norganization: {{name: Acme, aims_owner: lead}}\nroles: [{{id: lead, title: Lead}}]\npolicies:\n  - {{id: ai-policy, title: AI policy, path: docs/ai-policy.md, approved: 2026-01-10, approved_by: lead}}\ncontrols:\n  A.6.2.6: {{status: implemented, owner: lead, evidence: [{evidence}]}}\n"
+        ),
+    )
+    .unwrap();
+    (t, r)
+}
+
+#[cfg(unix)]
+fn os(bytes: &[u8]) -> &std::ffi::OsStr {
+    std::os::unix::ffi::OsStrExt::from_bytes(bytes)
+}
+
+#[cfg(unix)]
+fn zip_names(p: &Path) -> Vec<String> {
+    let mut z = zip::ZipArchive::new(std::fs::File::open(p).unwrap()).unwrap();
+    (0..z.len())
+        .map(|i| z.by_index(i).unwrap().name().unwrap().into_owned())
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_backslash_and_non_ascii_in_evidence_names_are_characters_packed_exactly() {
+    // `back\slash.md` is one file in `docs/`, not `back/slash.md`.
+    let (t, r) = named_repo(r"'docs/back\slash.md', 'docs/évidence.md'");
+    std::fs::write(r.join(r"docs/back\slash.md"), "one file\n").unwrap();
+    std::fs::write(r.join("docs/évidence.md"), "accented\n").unwrap();
+    // An inventory file with a backslash in its name, named in aims.toml.
+    std::fs::write(r.join(r"extra\risks.yaml"), "risks: []\n").unwrap();
+    std::fs::write(
+        r.join("aims.toml"),
+        "inventory = ['aims.yaml', 'extra\\risks.yaml']\n[gate]\nfail_under = 0\n",
+    )
+    .unwrap();
+    let repo = r.to_str().unwrap();
+    let o = run(&["check", repo, "--format", "json", "--as-of", "2026-11-24"]);
+    assert_eq!(o.code, 0, "{}\n{}", o.stdout, o.stderr);
+    for rule in [
+        "evidence/missing",
+        "evidence/unreadable",
+        "evidence/outside-root",
+    ] {
+        assert!(!o.stdout.contains(rule), "{rule}: {}", o.stdout);
+    }
+    // Named as written: one file, its backslash a character.
+    assert!(
+        o.stdout.contains(r#"evidence `docs/back\\slash.md`"#),
+        "{}",
+        o.stdout
+    );
+    for name in ["p.zip", "p"] {
+        let target = t.path().join(name);
+        let o = pack(&[repo, "--output", target.to_str().unwrap()]);
+        assert_eq!(o.code, 0, "{name}: {}", o.stderr);
+        assert!(!o.stderr.contains("left out"), "{name}: {}", o.stderr);
+        let m: serde_json::Value = if name == "p" {
+            assert_eq!(
+                std::fs::read(target.join(r"evidence/docs/back\slash.md")).unwrap(),
+                b"one file\n"
+            );
+            assert!(target.join("evidence/docs/évidence.md").is_file());
+            assert!(target.join(r"inventory/extra\risks.yaml").is_file());
+            assert!(!target.join("evidence/docs/back").exists());
+            serde_json::from_slice(&std::fs::read(target.join("manifest.json")).unwrap()).unwrap()
+        } else {
+            let names = zip_names(&target);
+            for n in [
+                r"evidence/docs/back\slash.md",
+                "evidence/docs/évidence.md",
+                r"inventory/extra\risks.yaml",
+            ] {
+                assert!(names.iter().any(|x| x == n), "{n} not in {names:?}");
+            }
+            let mut z = zip::ZipArchive::new(std::fs::File::open(&target).unwrap()).unwrap();
+            serde_json::from_reader(z.by_name("manifest.json").unwrap()).unwrap()
+        };
+        let paths: Vec<&str> = m["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        assert!(paths.contains(&r"evidence/docs/back\slash.md"), "{paths:?}");
+        assert!(paths.contains(&"evidence/docs/évidence.md"), "{paths:?}");
+        let v = run(&["verify", target.to_str().unwrap()]);
+        assert_eq!(v.code, 0, "{name}: {}\n{}", v.stdout, v.stderr);
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_inventory_file_whose_name_is_not_utf8_is_refused_by_check_and_pack_alike() {
+    let (t, r) = named_repo("docs/ai-policy.md");
+    std::fs::create_dir_all(r.join("aims")).unwrap();
+    std::fs::rename(r.join("aims.yaml"), r.join("aims/main.yaml")).unwrap();
+    std::fs::write(
+        r.join("aims.toml"),
+        "inventory = [\"aims/*.yaml\"]\n[gate]\nfail_under = 0\n",
+    )
+    .unwrap();
+    std::fs::write(r.join("aims").join(os(b"inv\xff.yaml")), "risks: []\n").unwrap();
+    let repo = r.to_str().unwrap();
+    let expected =
+        r"aims/inv\xFF.yaml` was not read: its name is not valid UTF-8 (byte 0xFF); rename it";
+    let c = run(&["check", repo, "--as-of", "2026-11-24"]);
+    assert_eq!(c.code, 2, "{}", c.stderr);
+    assert!(c.stderr.contains(expected), "{}", c.stderr);
+    let target = t.path().join("p.zip");
+    let p = pack(&[repo, "--output", target.to_str().unwrap()]);
+    assert_eq!(p.code, 2, "{}", p.stderr);
+    assert!(p.stderr.contains(expected), "{}", p.stderr);
+    assert!(!target.exists());
+
+    // The only inventory file, found in `aims/` without an aims.toml, or
+    // named on the command line: the same refusal.
+    std::fs::remove_file(r.join("aims.toml")).unwrap();
+    std::fs::remove_file(r.join("aims/main.yaml")).unwrap();
+    let c = run(&["check", repo, "--as-of", "2026-11-24"]);
+    assert_eq!(c.code, 2, "{}", c.stderr);
+    assert!(c.stderr.contains(expected), "{}", c.stderr);
+    let file = r.join("aims").join(os(b"inv\xff.yaml"));
+    let o = aims().arg("check").arg(&file).output().unwrap();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(r"inventory file `") && stderr.contains(r"inv\xFF.yaml` was not read"),
+        "{stderr}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_evidence_file_whose_name_is_not_utf8_is_named_in_check_and_left_out_of_the_pack() {
+    let (t, r) = named_repo("'records/*.md'");
+    std::fs::create_dir_all(r.join("records")).unwrap();
+    std::fs::write(r.join("records/ok.md"), "fine\n").unwrap();
+    std::fs::write(r.join("records").join(os(b"bad\xfe.md")), "bad name\n").unwrap();
+    let repo = r.to_str().unwrap();
+    let reason =
+        r"`records/bad\xFE.md` matches, but its name is not valid UTF-8 (byte 0xFE); rename it";
+    let c = run(&["check", repo, "--format", "json", "--as-of", "2026-11-24"]);
+    assert!(c.stdout.contains("evidence/unreadable"), "{}", c.stdout);
+    assert!(
+        c.stdout.contains(&reason.replace('\\', "\\\\")),
+        "{}",
+        c.stdout
+    );
+    for name in ["p.zip", "p"] {
+        let target = t.path().join(name);
+        let o = pack(&[repo, "--output", target.to_str().unwrap()]);
+        assert_eq!(o.code, 0, "{}", o.stderr);
+        assert!(
+            o.stderr.contains("warning: left out records/*.md") && o.stderr.contains(reason),
+            "{}",
+            o.stderr
+        );
+        let names: Vec<String> = if name == "p" {
+            walkdir::WalkDir::new(&target)
+                .into_iter()
+                .map(|e| e.unwrap().path().to_string_lossy().into_owned())
+                .collect()
+        } else {
+            zip_names(&target)
+        };
+        assert!(
+            names.iter().any(|n| n.ends_with("evidence/records/ok.md")),
+            "{names:?}"
+        );
+        assert!(!names.iter().any(|n| n.contains("bad")), "{names:?}");
+        assert_eq!(run(&["verify", target.to_str().unwrap()]).code, 0);
+    }
+    // A file with such a name slipped into a pack is extra, shown escaped.
+    std::fs::write(
+        t.path().join("p/evidence/records").join(os(b"ok\xff.md")),
+        "fine\n",
+    )
+    .unwrap();
+    let v = run(&["verify", t.path().join("p").to_str().unwrap()]);
+    assert_eq!(v.code, 1, "{}\n{}", v.stdout, v.stderr);
+    assert!(
+        format!("{}{}", v.stdout, v.stderr).contains(r"evidence/records/ok\xFF.md"),
+        "{}\n{}",
+        v.stdout,
+        v.stderr
+    );
+}

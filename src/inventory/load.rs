@@ -28,6 +28,9 @@ pub struct Project {
     pub evidence_root: PathBuf,
     /// Inventory files as shown in diagnostics.
     pub files: Vec<String>,
+    /// The same files as paths, to open (a name shown is not a path: a
+    /// backslash in a Unix name is a character).
+    pub paths: Vec<PathBuf>,
     pub catalog: Catalog,
     pub inventory: Inventory,
     pub sources: Sources,
@@ -614,9 +617,33 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
 
     // 5. Read every file, then merge.
     let mut parts = Vec::new();
+    let mut paths = Vec::new();
     for f in &files {
+        // Every file is named exactly, in messages and in the pack: a name
+        // that is not UTF-8 is refused by name (the same for every command).
+        let rel = f
+            .strip_prefix(&root)
+            .ok()
+            .or_else(|| f.file_name().map(Path::new))
+            .unwrap_or(f);
+        if rel.to_str().is_none() {
+            let name = l.show(f);
+            l.err(
+                "load/file-name",
+                format!(
+                    "inventory file `{name}` was not read: {}",
+                    crate::evidence::not_utf8_reason(rel)
+                ),
+                Some(Location::new(&name, Pos::default())),
+                Some(
+                    "rename the file (for example `mv` it to a UTF-8 name), or move it out of what `inventory` in aims.toml matches".into(),
+                ),
+            );
+            continue;
+        }
         if let Some((name, node)) = l.read_yaml(f, "inventory file") {
             parts.push((name, node));
+            paths.push(f.clone());
         }
     }
     let mut inventory = Inventory::default();
@@ -725,6 +752,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         config,
         evidence_root,
         files,
+        paths,
         catalog,
         inventory,
         sources: l.sources,
