@@ -47,6 +47,126 @@ const CASES: &[(&str, &str, &str)] = &[
     ("long-line.yaml", "must be a list", "long-line.yaml:5:8"),
 ];
 
+/// Inputs kept from the fuzz targets (see `fuzz/README.md`): none crashed,
+/// hung or blew memory; each was picked from the fuzz corpus for giving a
+/// diagnostic no other fixture gives. A folder holds an `aims.toml` (and an
+/// overlay) beside a valid inventory. (fixture, message words, place)
+const FUZZ_CASES: &[(&str, &str, &str)] = &[
+    (
+        "fuzz-control-char.yaml",
+        "unexpected character: `\\u{0}'",
+        "fuzz-control-char.yaml:1:21",
+    ),
+    (
+        "fuzz-mapping-in-scalar.yaml",
+        "mapping values are not allowed in this context",
+        "fuzz-mapping-in-scalar.yaml:3:8",
+    ),
+    (
+        "fuzz-simple-key.yaml",
+        "simple key expected ':'",
+        "fuzz-simple-key.yaml:2:1",
+    ),
+    (
+        "fuzz-alias-replay.yaml",
+        "alias replay limit exceeded",
+        "fuzz-alias-replay.yaml:7:10",
+    ),
+    (
+        "fuzz-unknown-anchor.yaml",
+        "alias references unknown anchor",
+        "fuzz-unknown-anchor.yaml:3:19",
+    ),
+    (
+        "fuzz-block-mapping.yaml",
+        "while parsing a block mapping, did not find expected key",
+        "fuzz-block-mapping.yaml:4:2",
+    ),
+    (
+        "fuzz-document-start.yaml",
+        "did not find expected <document start>",
+        "fuzz-document-start.yaml:7:1",
+    ),
+    (
+        "fuzz-trailing-after-quote.yaml",
+        "invalid trailing content after double-quoted scalar",
+        "fuzz-trailing-after-quote.yaml:6:10",
+    ),
+    (
+        "fuzz-invalid-role-id.yaml",
+        "a role `lead\\u{1b}[2K\\u{1b}[1A`: `lead\\u{1b}[2K\\u{1b}[1A` is not a valid id",
+        "fuzz-invalid-role-id.yaml:2:9",
+    ),
+    (
+        "fuzz-unclosed-brace.yaml",
+        "unclosed bracket '{'",
+        "fuzz-unclosed-brace.yaml:12:10",
+    ),
+    (
+        "fuzz-config-key-without-value",
+        "invalid aims.toml: key with no value, expected `=`",
+        "fuzz-config-key-without-value/aims.toml:2:3",
+    ),
+    (
+        "fuzz-config-unknown-key",
+        "invalid aims.toml: unknown field `rulesYYYYYe`",
+        "fuzz-config-unknown-key/aims.toml:1:2",
+    ),
+    (
+        // A load/io error names the file but has no line: the overlay's
+        // name, not a place in it, is what is wrong.
+        "fuzz-config-missing-overlay",
+        "cannot read catalogue overlay",
+        "fuzz-config-missing-overlay/extra.yam@l`: it does not exist",
+    ),
+    (
+        "fuzz-overlay-bad-group-id",
+        "is not a valid group id",
+        "fuzz-overlay-bad-group-id/extra.yaml:2:5",
+    ),
+    (
+        "fuzz-overlay-missing-field",
+        "the catalogue overlay: missing field `title`",
+        "fuzz-overlay-missing-field/extra.yaml:2:5",
+    ),
+];
+
+#[test]
+fn every_fuzz_input_exits_2_with_a_place() {
+    for (file, words, place) in FUZZ_CASES {
+        let path = format!("tests/fixtures/hostile/{file}");
+        for args in [
+            vec!["check", path.as_str()],
+            vec!["gap", "--format", "json", path.as_str()],
+        ] {
+            let start = Instant::now();
+            let out = run_within(Duration::from_secs(20), &args);
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "{file} took {:?}",
+                start.elapsed()
+            );
+            assert!(!out.stderr.contains("panicked"), "{file}: {}", out.stderr);
+            assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+            assert!(
+                out.stderr.contains(words),
+                "{file}: expected {words:?} in\n{}",
+                out.stderr
+            );
+            assert!(
+                out.stderr.contains(place),
+                "{file}: expected place {place:?} in\n{}",
+                out.stderr
+            );
+            assert!(
+                out.stderr.contains("could not load the inventory"),
+                "{file}: {}",
+                out.stderr
+            );
+        }
+    }
+}
+
 #[test]
 fn every_hostile_fixture_exits_2_with_a_place() {
     for (file, words, place) in CASES {
@@ -78,13 +198,19 @@ fn every_hostile_fixture_exits_2_with_a_place() {
 
 #[test]
 fn every_fixture_in_the_folder_is_covered() {
+    // Every YAML file, and every `fuzz-` folder (the other folder,
+    // `dir-as-file`, has its own test).
     let mut on_disk: Vec<String> = std::fs::read_dir(fixture("hostile"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yaml"))
+        .filter(|n| n.ends_with(".yaml") || n.starts_with("fuzz-"))
         .collect();
     on_disk.sort();
-    let mut covered: Vec<String> = CASES.iter().map(|c| c.0.to_string()).collect();
+    let mut covered: Vec<String> = CASES
+        .iter()
+        .chain(FUZZ_CASES)
+        .map(|c| c.0.to_string())
+        .collect();
     covered.sort();
     assert_eq!(on_disk, covered);
 }
