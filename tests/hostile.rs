@@ -113,11 +113,11 @@ const FUZZ_CASES: &[(&str, &str, &str)] = &[
         "fuzz-config-unknown-key/aims.toml:1:2",
     ),
     (
-        // A load/io error names the file but has no line: the overlay's
-        // name, not a place in it, is what is wrong.
+        // A missing overlay has no line of its own: the place shown is the
+        // `extra` entry of aims.toml that names it.
         "fuzz-config-missing-overlay",
-        "cannot read catalogue overlay",
         "fuzz-config-missing-overlay/extra.yam@l`: it does not exist",
+        "fuzz-config-missing-overlay/aims.toml:2:1",
     ),
     (
         "fuzz-overlay-bad-group-id",

@@ -577,7 +577,16 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
             continue;
         }
         let path = root.join(extra);
-        if let Some((file, node)) = l.read_yaml(&path, "catalogue overlay")
+        let before = l.diags.len();
+        let read = l.read_yaml(&path, "catalogue overlay");
+        // An overlay that is not there has no line to show: point at the
+        // `extra` entry of aims.toml that names it instead.
+        if read.is_none() && std::fs::symlink_metadata(&path).is_err() {
+            for d in &mut l.diags[before..] {
+                d.location = config_loc("extra");
+            }
+        }
+        if let Some((file, node)) = read
             && let Some(raw) = l.typed::<RawCatalog>(&file, &node, "the catalogue overlay")
         {
             let errors = catalog.overlay(raw, &file);
