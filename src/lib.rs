@@ -1,10 +1,9 @@
 //! `aims`: an ISO/IEC 42001 AI management system kept as code.
 //!
 //! Data flows one way: [`inventory`] loads and validates the user's files
-//! against the [`catalog`], [`rules`] judge them, and [`app`] renders the
-//! result. `main.rs` only parses arguments and maps the outcome to an exit code.
+//! against the [`catalog`], [`rules`] judge them, and [`cli`] renders the
+//! result (one file per command under `cli/`). `main.rs` only parses arguments and maps the outcome to an exit code.
 
-pub mod app;
 pub mod assess;
 pub mod catalog;
 pub mod ci;

@@ -12,5 +12,5 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    ExitCode::from(aims::app::run(cli))
+    ExitCode::from(aims::cli::run(cli))
 }

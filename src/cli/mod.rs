@@ -1,0 +1,217 @@
+//! The command line: arguments (`args`), dispatch, exit codes and the
+//! terminal settings; one file per command or family of commands. Each
+//! command loads what it needs, runs the library, renders, and returns the
+//! exit code of the contract (0 ok, 1 gate failed, 2 could not run). This is
+//! the only code that prints.
+
+mod args;
+mod check;
+mod classify;
+mod controls;
+mod explain;
+mod gap;
+mod init;
+mod map;
+mod pack;
+mod readiness;
+mod report;
+mod risks;
+
+pub use args::*;
+use check::*;
+use classify::*;
+use controls::*;
+pub use explain::rules_markdown;
+use explain::*;
+use gap::*;
+pub use init::schema_json;
+use init::*;
+use map::*;
+use pack::*;
+use readiness::*;
+use report::*;
+use risks::*;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::assess::{self, Level};
+use crate::catalog::{Catalog, Control};
+use crate::diag::{self, Diagnostic, Severity};
+use crate::escape::{self, md};
+use crate::inventory::{self, LoadFailure, Project};
+use crate::output::{self, Guard, RunError, emit, emit_human, envelope};
+use crate::rules::{self, Finding};
+use crate::term::{self, GREEN, RED, Table, YELLOW, paint};
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_GATE: u8 = 1;
+pub const EXIT_ERROR: u8 = 2;
+
+/// Terminal settings for human output.
+#[derive(Clone, Copy)]
+pub struct Term {
+    pub color_out: bool,
+    pub color_err: bool,
+    pub quiet: bool,
+}
+
+impl Term {
+    pub fn new(choice: ColorChoice, quiet: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        let (out, err) = match choice {
+            ColorChoice::Always => (true, true),
+            ColorChoice::Never => (false, false),
+            ColorChoice::Auto => (
+                !no_color && std::io::stdout().is_terminal(),
+                !no_color && std::io::stderr().is_terminal(),
+            ),
+        };
+        Term {
+            color_out: out,
+            color_err: err,
+            quiet,
+        }
+    }
+}
+
+/// Run a parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> u8 {
+    let term = Term::new(cli.color, cli.quiet);
+    let result = match cli.command {
+        Command::Check(a) => check(a, term),
+        Command::Gap(a) => gap(a, term),
+        Command::Report(a) => report_cmd(a),
+        Command::Soa(a) => soa_cmd(a),
+        Command::Map(a) => map_cmd(a),
+        Command::Pack(a) => pack_cmd(a, term),
+        Command::Verify(a) => verify_cmd(a, term),
+        Command::Keygen(a) => keygen_cmd(a),
+        Command::Classify(a) => classify_cmd(a),
+        Command::Risks(a) => risks_cmd(a),
+        Command::Readiness(a) => readiness_cmd(a),
+        Command::Plan(a) => plan_cmd(a),
+        Command::Controls(a) => controls(a),
+        Command::Rules(a) => rules_cmd(a),
+        Command::Init(a) => init(a, term),
+        Command::Schema(a) => schema(a),
+        Command::Completions(a) => completions(a),
+        Command::Man(a) => man(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure::Run(e)) => {
+            term::eprint_labelled("error", RED, term.color_err, &e.to_string());
+            EXIT_ERROR
+        }
+        Err(Failure::Load(f, json_cmd)) => {
+            report_load_failure(&f, json_cmd, term);
+            EXIT_ERROR
+        }
+    }
+}
+
+pub(crate) enum Failure {
+    Run(RunError),
+    /// A load failure; `Some(command)` prints it as a JSON envelope too
+    /// (or as SARIF when the command is `sarif`).
+    Load(LoadFailure, Option<&'static str>),
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        Failure::Run(e)
+    }
+}
+
+pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
+    if json_cmd == Some("sarif") {
+        print!("{}", crate::ci::sarif_load_errors(&f.diagnostics));
+    } else if let Some(cmd) = json_cmd
+        && let Ok(s) = envelope(cmd, json!({"errors": f.diagnostics}))
+    {
+        print!("{s}");
+    }
+    term::eprint(
+        &diag::render(&f.diagnostics, &f.sources, term.color_err),
+        term.color_err,
+    );
+    let n = f.total;
+    term::eprint_labelled(
+        "error",
+        RED,
+        term.color_err,
+        &format!(
+            "could not load the inventory: {n} problem{} to fix",
+            plural(n)
+        ),
+    );
+}
+
+pub(crate) fn cwd() -> Result<PathBuf, RunError> {
+    std::env::current_dir()
+        .map_err(|e| RunError::Io(format!("cannot read the current folder: {e}")))
+}
+
+pub(crate) fn load(
+    path: Option<&Path>,
+    json_cmd: Option<&'static str>,
+) -> Result<Project, Failure> {
+    let cwd = cwd()?;
+    inventory::load(path, &cwd).map_err(|f| Failure::Load(f, json_cmd))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::tests::{HOSTILE_ID, injection_with_group_id};
+
+    #[test]
+    fn gap_markdown_escapes_every_user_string_ids_included() {
+        let project = injection_with_group_id(HOSTILE_ID);
+        let gap = assess::gap(&project, output::ymd(2026, 11, 24));
+        let md = gap_markdown(&project, &gap, &[]);
+        assert!(!md.contains("<img") && !md.contains("<details"), "{md}");
+        assert!(!md.contains("](javascript:"), "{md}");
+        assert!(!md.lines().any(|l| l.starts_with("# Owned")), "{md}");
+        assert!(
+            !md.chars().any(|c| escape::is_control(c) && c != '\n'),
+            "{md:?}"
+        );
+        // The group's row and its control's row keep the header's columns.
+        let row = md
+            .lines()
+            .find(|l| l.starts_with("| G1 "))
+            .expect("the group's row");
+        let cells = |l: &str| l.replace("\\|", "").matches('|').count();
+        assert_eq!(cells(row), 10, "{row}");
+        let table = md.lines().find(|l| l.starts_with("| Group |")).unwrap();
+        assert_eq!(cells(table), 10);
+    }
+
+    #[test]
+    fn terminal_tables_and_descriptions_escape_overlay_text() {
+        let project = injection_with_group_id(HOSTILE_ID);
+        let gap = assess::gap(&project, output::ymd(2026, 11, 24));
+        let text = gap_table(&project, &gap, true);
+        let c = project.catalog.get("INJ.1").unwrap();
+        let described = describe_control(&project.catalog, c);
+        for out in [&text, &described] {
+            let rest = escape::SGR
+                .iter()
+                .fold(out.to_string(), |acc, code| acc.replace(code, ""));
+            assert!(
+                !rest.chars().any(|c| escape::is_control(c) && c != '\n'),
+                "{out:?}"
+            );
+        }
+        assert!(text.contains("\\u{1b}"), "{text}");
+        assert!(
+            described.contains("  group:       G1\\n# Owned"),
+            "{described}"
+        );
+    }
+}

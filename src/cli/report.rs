@@ -1,0 +1,124 @@
+//! `aims report` and `aims soa`: the documents for auditors.
+
+use super::*;
+
+/// The folder an output lands in, for relative evidence links.
+pub(super) fn out_dir(out: &OutputArgs) -> Result<PathBuf, RunError> {
+    let cwd = cwd()?;
+    Ok(match &out.output {
+        Some(p) => cwd.join(p).parent().map(Path::to_path_buf).unwrap_or(cwd),
+        None => cwd,
+    })
+}
+
+pub(super) fn find_system<'a>(
+    project: &'a Project,
+    id: &str,
+) -> Result<&'a crate::inventory::model::System, RunError> {
+    project
+        .inventory
+        .systems
+        .iter()
+        .find(|s| s.id.0.eq_ignore_ascii_case(id))
+        .ok_or_else(|| {
+            let hint = diag::suggest(id, project.inventory.systems.iter().map(|s| s.id.as_str()))
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            RunError::Usage(format!("no system `{id}` in the inventory{hint}"))
+        })
+}
+
+pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
+    let as_of = output::as_of(a.common.as_of.as_deref())?;
+    let engine = crate::report::engine(a.templates.as_deref())?;
+    let baseline = match &a.baseline {
+        Some(p) => Some(
+            crate::safe::read_given_text(p, crate::inventory::MAX_FILE_BYTES).map_err(|why| {
+                RunError::Usage(format!("cannot read baseline `{}`: {why}", p.display()))
+            })?,
+        ),
+        None => None,
+    };
+    let project = load(a.common.path.as_deref(), None)?;
+    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let gap = assess::gap_with(&project, as_of, &evidence);
+    let regressions = match &baseline {
+        Some(t) => Some(
+            assess::regressions(&gap, t)
+                .map_err(|e| RunError::Usage(format!("--baseline: {e}")))?,
+        ),
+        None => None,
+    };
+    let inputs = crate::report::Inputs {
+        project: &project,
+        gap: &gap,
+        as_of,
+        generated_at: output::generated_at()?
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
+        out_dir: out_dir(&a.common.out)?,
+        link_root: project.evidence_root.clone(),
+        regressions: regressions.as_deref(),
+        crosswalks: crate::crosswalk::report_sections(&project, &gap),
+        evidence: &evidence,
+    };
+    crate::report::check_size(&project, &gap, "the report")?;
+    let ctx = crate::report::context(crate::report::report_view(&inputs))?;
+    let name = match a.format {
+        DocFormat::Html => "report.html",
+        DocFormat::Markdown => "report.md",
+    };
+    output::emit_with(&a.common.out, Guard::Project(&project), &mut |w| {
+        crate::report::render_to(&engine, name, &ctx, w)
+    })?;
+    Ok(EXIT_OK)
+}
+
+pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
+    let as_of = output::as_of(a.common.as_of.as_deref())?;
+    let engine = crate::report::engine(a.templates.as_deref())?;
+    let project = load(
+        a.common.path.as_deref(),
+        (a.format == SoaFormat::Json).then_some("soa"),
+    )?;
+    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let mut gap = assess::gap_with(&project, as_of, &evidence);
+    let system = match &a.system {
+        Some(id) => Some(find_system(&project, id)?),
+        None => None,
+    };
+    if let Some(s) = system {
+        gap.system = Some(s.id.0.clone());
+    }
+    let rows = crate::report::soa_rows(&project, &gap, system);
+    let inputs = crate::report::Inputs {
+        project: &project,
+        gap: &gap,
+        as_of,
+        generated_at: output::generated_at()?
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
+        out_dir: out_dir(&a.common.out)?,
+        link_root: project.evidence_root.clone(),
+        regressions: None,
+        crosswalks: Vec::new(),
+        evidence: &evidence,
+    };
+    let text = match a.format {
+        SoaFormat::Csv => crate::report::soa_csv(&rows),
+        SoaFormat::Json => envelope(
+            "soa",
+            json!({"as_of": as_of, "system": gap.system, "controls": rows}),
+        )?,
+        SoaFormat::Markdown => {
+            crate::report::render(&engine, "soa.md", &crate::report::soa_view(&inputs, &rows))?
+        }
+        SoaFormat::Html => crate::report::render(
+            &engine,
+            "soa.html",
+            &crate::report::soa_view(&inputs, &rows),
+        )?,
+    };
+    emit(&text, &a.common.out, Guard::Project(&project))?;
+    Ok(EXIT_OK)
+}
