@@ -1,0 +1,575 @@
+//! The Stage 1 and Stage 2 checks: each item decided from the inventory's facts and the gap's levels.
+
+use super::*;
+
+/// At least `implemented`: what an auditor needs to see working.
+pub(super) fn at_least_implemented(l: Level) -> bool {
+    matches!(l, Level::Implemented | Level::Evidenced | Level::Effective)
+}
+
+pub(super) fn find<'a>(gap: &'a Gap, id: &str) -> Option<&'a ControlGap> {
+    gap.controls.iter().find(|c| c.id.eq_ignore_ascii_case(id))
+}
+
+/// The lowest system of a control, to say where an `overall` level comes from.
+pub(super) fn lowest_system(c: &ControlGap) -> Option<&str> {
+    c.systems
+        .iter()
+        .filter(|(_, l)| **l == c.overall)
+        .map(|(s, _)| s.as_str())
+        .next()
+}
+
+/// Why a control sits at its overall level, in a few words, or `None` when
+/// the level says it all.
+pub(super) fn level_detail(c: &ControlGap) -> Option<String> {
+    if c.overall != c.level {
+        return lowest_system(c).map(|s| format!("system `{s}`"));
+    }
+    (c.reason != "partially implemented").then(|| c.reason.clone())
+}
+
+/// Judge the levels of an item's clauses: the parts that are fine (for the
+/// `why` of a met item), the problems, and the ids that are short.
+pub(super) struct Levels {
+    pub(super) ok: Vec<String>,
+    pub(super) problems: Vec<String>,
+    pub(super) short: Vec<String>,
+}
+
+pub(super) fn judge_levels(gap: &Gap, ids: &[&str]) -> Levels {
+    let mut out = Levels {
+        ok: Vec::new(),
+        problems: Vec::new(),
+        short: Vec::new(),
+    };
+    let prefix = |id: &str| {
+        if ids.len() > 1 {
+            format!("{id} ")
+        } else {
+            String::new()
+        }
+    };
+    for id in ids {
+        let Some(c) = find(gap, id) else {
+            out.problems
+                .push(format!("{}not in the catalogue", prefix(id)));
+            out.short.push((*id).to_string());
+            continue;
+        };
+        if c.overall == Level::NotApplicable {
+            // Annex A controls may be excluded; the clauses are mandatory.
+            if c.kind == Kind::Clause.as_str() {
+                out.problems.push(format!(
+                    "{}excluded, but clauses 4 to 10 cannot be excluded",
+                    prefix(id)
+                ));
+                out.short.push(c.id.clone());
+            } else {
+                out.ok.push(format!("{} excluded", c.id));
+            }
+        } else if at_least_implemented(c.overall) {
+            out.ok.push(format!("{} {}", c.id, c.overall.as_str()));
+        } else {
+            let detail = level_detail(c)
+                .map(|d| format!(" ({d})"))
+                .unwrap_or_default();
+            out.problems.push(format!(
+                "{}level {}{detail}",
+                prefix(id),
+                c.overall.as_str()
+            ));
+            out.short.push(c.id.clone());
+        }
+    }
+    out
+}
+
+/// Build an item from a fact check and the levels of its clauses.
+pub(super) fn item(
+    gap: &Gap,
+    id: &'static str,
+    title: &'static str,
+    clauses: &[&str],
+    fact: Result<String, String>,
+    short: &mut BTreeSet<String>,
+) -> Item {
+    let levels = judge_levels(gap, clauses);
+    let met = fact.is_ok() && levels.problems.is_empty();
+    let why = if met {
+        let mut parts = Vec::new();
+        if let Ok(f) = fact {
+            parts.push(f);
+        }
+        parts.push(levels.ok.join(", "));
+        parts.retain(|p| !p.is_empty());
+        parts.join("; ")
+    } else {
+        let mut parts = Vec::new();
+        if let Err(f) = fact {
+            parts.push(f);
+        }
+        parts.extend(levels.problems);
+        parts.join("; ")
+    };
+    short.extend(levels.short);
+    Item {
+        id,
+        title,
+        clauses: clauses.iter().map(|c| (*c).to_string()).collect(),
+        met,
+        why,
+        below: Vec::new(),
+    }
+}
+
+/// A list of ids for a sentence, cut after a few.
+pub(super) fn some_ids<'a>(ids: impl IntoIterator<Item = &'a str>, max: usize) -> String {
+    let all: Vec<&str> = ids.into_iter().collect();
+    let mut s = all
+        .iter()
+        .take(max)
+        .map(|i| format!("`{i}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if all.len() > max {
+        s.push_str(&format!(" and {} more", all.len() - max));
+    }
+    s
+}
+
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The policy that answers 5.2 and A.2.2 is approved and within its review cycle.
+pub(super) fn policy_fact(project: &Project, as_of: Date) -> Result<String, String> {
+    let inv = &project.inventory;
+    if inv.policies.is_empty() {
+        return Err("no policy in `policies`".into());
+    }
+    let is_ai_policy = |p: &&Policy| {
+        p.controls.iter().any(|c| {
+            let id = project
+                .catalog
+                .get(&c.0)
+                .map_or(c.0.as_str(), |k| k.id.as_str());
+            id == "5.2" || id == "A.2.2"
+        })
+    };
+    let mut candidates: Vec<_> = inv.policies.iter().filter(is_ai_policy).collect();
+    if candidates.is_empty() {
+        candidates = inv.policies.iter().collect();
+    }
+    let due = |p: &Policy| {
+        p.approved
+            .map(|a| (a, p.review_every.unwrap_or(Duration::months(12)).after(a)))
+    };
+    if let Some((p, (approved, next))) = candidates
+        .iter()
+        .filter_map(|p| due(p).map(|d| (*p, d)))
+        .filter(|(_, (a, next))| *a <= as_of && *next >= as_of)
+        .max_by_key(|(_, (a, _))| *a)
+    {
+        return Ok(format!(
+            "policy `{}` approved {approved}, next review {next}",
+            p.id
+        ));
+    }
+    if let Some((p, (approved, next))) = candidates
+        .iter()
+        .filter_map(|p| due(p).map(|d| (*p, d)))
+        .max_by_key(|(_, (a, _))| *a)
+    {
+        if next < as_of {
+            return Err(format!("policy `{}` review overdue since {next}", p.id));
+        }
+        return Err(format!(
+            "policy `{}` has a future approval date ({approved})",
+            p.id
+        ));
+    }
+    Err(format!(
+        "no approval date on {}",
+        some_ids(candidates.iter().map(|p| p.id.as_str()), 3)
+    ))
+}
+
+/// Every Annex A control has an organisation-level statement: applicable,
+/// or excluded with a justification (the Statement of Applicability).
+pub(super) fn soa_fact(project: &Project) -> Result<String, String> {
+    let annex: Vec<&str> = project
+        .catalog
+        .controls
+        .iter()
+        .filter(|c| c.kind == Kind::AnnexA)
+        .map(|c| c.id.as_str())
+        .collect();
+    let inv = &project.inventory;
+    let unstated: Vec<&str> = annex
+        .iter()
+        .copied()
+        .filter(|id| !inv.controls.contains_key(*id))
+        .collect();
+    let unjustified: Vec<&str> = annex
+        .iter()
+        .copied()
+        .filter(|id| {
+            inv.controls.get(*id).is_some_and(|p| {
+                p.statement.applicable == Some(false)
+                    && p.statement
+                        .justification
+                        .as_deref()
+                        .is_none_or(|j| j.trim().is_empty())
+            })
+        })
+        .collect();
+    let mut problems = Vec::new();
+    if !unstated.is_empty() {
+        problems.push(format!(
+            "{} missing from the SoA (no organisation-level statement): {}",
+            plural(unstated.len(), "Annex A control", "Annex A controls"),
+            some_ids(unstated.iter().copied(), 4)
+        ));
+    }
+    if !unjustified.is_empty() {
+        problems.push(format!(
+            "excluded without justification: {}",
+            some_ids(unjustified.iter().copied(), 4)
+        ));
+    }
+    if problems.is_empty() {
+        Ok(format!("all {} Annex A controls in the SoA", annex.len()))
+    } else {
+        Err(problems.join("; "))
+    }
+}
+
+/// Every in-scope system that is not retired has an impact assessment.
+/// "In scope" follows the `impact/missing` rule: out of the EU AI Act's
+/// scope means no assessment is expected.
+pub(super) fn impact_fact(project: &Project, as_of: Date) -> Result<String, String> {
+    let inv = &project.inventory;
+    let systems: Vec<_> = inv
+        .systems
+        .iter()
+        .filter(|s| s.lifecycle != Lifecycle::Retired)
+        .filter(|s| {
+            crate::classify::classify(s, &project.catalog.ai_act, as_of).tier != Tier::OutOfScope
+        })
+        .collect();
+    let without: Vec<&str> = systems
+        .iter()
+        .filter(|s| !inv.assessments_of(&s.id).any(|ia| ia.date <= as_of))
+        .map(|s| s.id.as_str())
+        .collect();
+    if without.is_empty() {
+        Ok(match systems.len() {
+            0 => "no AI system in scope".into(),
+            1 => "the one system in scope is assessed".into(),
+            n => format!("all {n} systems in scope assessed"),
+        })
+    } else {
+        Err(format!(
+            "no impact assessment for {}",
+            some_ids(without.iter().copied(), 4)
+        ))
+    }
+}
+
+pub(super) fn stage1(
+    project: &Project,
+    gap: &Gap,
+    as_of: Date,
+    short: &mut BTreeSet<String>,
+) -> Vec<Item> {
+    let inv = &project.inventory;
+    let scope = inv
+        .organization
+        .as_ref()
+        .and_then(|o| o.scope.as_deref())
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let count = |n: usize, what: &str, one: &str, many: &str| {
+        if n == 0 {
+            Err(format!("no {what}"))
+        } else {
+            Ok(plural(n, one, many))
+        }
+    };
+    vec![
+        item(
+            gap,
+            "scope",
+            "AIMS scope",
+            &["4.3"],
+            scope
+                .map(|_| "scope stated".to_string())
+                .ok_or_else(|| "no scope statement (`organization.scope`)".to_string()),
+            short,
+        ),
+        item(
+            gap,
+            "policy",
+            "AI policy",
+            &["5.2", "A.2.2"],
+            policy_fact(project, as_of),
+            short,
+        ),
+        item(
+            gap,
+            "roles",
+            "Roles and responsibilities",
+            &["5.3", "A.3.2"],
+            count(inv.roles.len(), "roles in `roles`", "role", "roles"),
+            short,
+        ),
+        item(
+            gap,
+            "objectives",
+            "AI objectives",
+            &["6.2"],
+            Ok(String::new()),
+            short,
+        ),
+        item(
+            gap,
+            "risk-assessment",
+            "AI risk assessment",
+            &["6.1.2", "8.2"],
+            count(inv.risks.len(), "risks in the register", "risk", "risks"),
+            short,
+        ),
+        item(
+            gap,
+            "risk-treatment",
+            "Risk treatment and SoA",
+            &["6.1.3", "8.3"],
+            soa_fact(project),
+            short,
+        ),
+        item(
+            gap,
+            "impact-assessment",
+            "AI system impact assessments",
+            &["6.1.4", "8.4"],
+            impact_fact(project, as_of),
+            short,
+        ),
+        item(
+            gap,
+            "competence",
+            "Competence records",
+            &["7.2"],
+            Ok(String::new()),
+            short,
+        ),
+        item(
+            gap,
+            "documented-information",
+            "Control of documented information",
+            &["7.5.1", "7.5.2", "7.5.3"],
+            Ok(String::new()),
+            short,
+        ),
+    ]
+}
+
+/// The latest audit of a kind within the cycle, or why there is none.
+pub(super) fn recent_audit(
+    project: &Project,
+    kind: AuditKind,
+    what: &str,
+    as_of: Date,
+) -> Result<String, String> {
+    let since = AUDIT_CYCLE.before(as_of);
+    let latest = project
+        .inventory
+        .audits
+        .iter()
+        .filter(|a| a.kind == kind && a.date <= as_of)
+        .max_by_key(|a| a.date);
+    match latest {
+        Some(a) if a.date >= since => {
+            let mut s = format!("{what} `{}` on {}", a.id, a.date);
+            if kind == AuditKind::ManagementReview {
+                s.push_str(&if a.inputs.is_empty() {
+                    ", but it records no inputs (9.3.2)".to_string()
+                } else {
+                    format!(", {} recorded", plural(a.inputs.len(), "input", "inputs"))
+                });
+            } else if a.scope.is_empty() {
+                s.push_str(", whole AIMS");
+            } else {
+                s.push_str(&format!(
+                    ", {} in scope",
+                    plural(a.scope.len(), "control", "controls")
+                ));
+            }
+            Ok(s)
+        }
+        Some(a) => Err(format!(
+            "no {what} since {since} (last: `{}` on {})",
+            a.id, a.date
+        )),
+        None => Err(format!("no {what} since {since} (none recorded)")),
+    }
+}
+
+pub(super) fn stage2(project: &Project, gap: &Gap, as_of: Date) -> Vec<Item> {
+    let applicable: Vec<&ControlGap> = gap
+        .controls
+        .iter()
+        .filter(|c| c.overall != Level::NotApplicable)
+        .collect();
+    let below: Vec<Below> = applicable
+        .iter()
+        .filter(|c| !at_least_implemented(c.overall))
+        .map(|c| Below {
+            id: c.id.clone(),
+            title: c.title.clone(),
+            level: c.overall,
+            owner: c.owner.clone().unwrap_or_else(|| "unassigned".into()),
+        })
+        .collect();
+    let controls_why = if below.is_empty() {
+        format!(
+            "all {} at least implemented",
+            plural(
+                applicable.len(),
+                "applicable control",
+                "applicable controls"
+            )
+        )
+    } else {
+        format!(
+            "{} of {} applicable controls below implemented: {}",
+            below.len(),
+            applicable.len(),
+            some_ids(below.iter().map(|b| b.id.as_str()), 5)
+        )
+    };
+    let audit = |id, title, clause: &str, kind, what| {
+        let r = recent_audit(project, kind, what, as_of);
+        Item {
+            id,
+            title,
+            clauses: vec![clause.to_string()],
+            met: r.is_ok(),
+            why: r.unwrap_or_else(|e| e),
+            below: Vec::new(),
+        }
+    };
+    let overdue = overdue_nonconformities(project, as_of);
+    let nc_why = match overdue.as_slice() {
+        [] => {
+            let open = project
+                .inventory
+                .nonconformities
+                .iter()
+                .filter(|n| n.raised <= as_of && n.closed.is_none_or(|c| c > as_of))
+                .count();
+            match open {
+                0 => "no open nonconformity".to_string(),
+                n => format!(
+                    "{} open, none past due",
+                    plural(n, "nonconformity", "nonconformities")
+                ),
+            }
+        }
+        [one] => one.1.clone(),
+        many => format!(
+            "{} nonconformities open past their due date: {}",
+            many.len(),
+            some_ids(many.iter().map(|(id, _)| id.as_str()), 4)
+        ),
+    };
+    vec![
+        Item {
+            id: "controls",
+            title: "Applicable controls implemented",
+            clauses: Vec::new(),
+            met: below.is_empty(),
+            why: controls_why,
+            below,
+        },
+        audit(
+            "internal-audit",
+            "Internal audit within 12 months",
+            "9.2",
+            AuditKind::InternalAudit,
+            "internal audit",
+        ),
+        audit(
+            "management-review",
+            "Management review within 12 months",
+            "9.3",
+            AuditKind::ManagementReview,
+            "management review",
+        ),
+        Item {
+            id: "nonconformities",
+            title: "Corrective actions on time",
+            clauses: vec!["10.2".into()],
+            met: overdue.is_empty(),
+            why: nc_why,
+            below: Vec::new(),
+        },
+    ]
+}
+
+/// Nonconformities open as of the day and past their due date: (id, sentence).
+pub(super) fn overdue_nonconformities(project: &Project, as_of: Date) -> Vec<(String, String)> {
+    project
+        .inventory
+        .nonconformities
+        .iter()
+        .filter(|n| n.closed.is_none_or(|c| c > as_of))
+        .filter_map(|n| {
+            let due = n.due.filter(|d| *d < as_of)?;
+            let days = (as_of.0 - due.0).num_days();
+            Some((
+                n.id.0.clone(),
+                format!(
+                    "nonconformity `{}` open past its due date {due} ({})",
+                    n.id,
+                    plural(usize::try_from(days).unwrap_or(0), "day", "days")
+                ),
+            ))
+        })
+        .collect()
+}
+
+/// Status of a certification audit due on `due`, per the issue: done when
+/// an audit of the kind took place within ±3 months of the due date.
+pub(super) fn status(
+    project: &Project,
+    kinds: &[AuditKind],
+    due: Date,
+    as_of: Date,
+) -> (&'static str, Option<String>) {
+    let from = AUDIT_WINDOW.before(due);
+    let to = AUDIT_WINDOW.after(due);
+    if let Some(a) = project
+        .inventory
+        .audits
+        .iter()
+        .filter(|a| kinds.contains(&a.kind) && a.date >= from && a.date <= to && a.date <= as_of)
+        .max_by_key(|a| a.date)
+    {
+        return ("done", Some(a.id.0.clone()));
+    }
+    let soon = Duration {
+        n: DUE_SOON_DAYS,
+        unit: DurationUnit::Days,
+    }
+    .after(as_of);
+    let s = if due < as_of {
+        "overdue"
+    } else if due <= soon {
+        "due-soon"
+    } else {
+        "planned"
+    };
+    (s, None)
+}
