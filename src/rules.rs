@@ -442,6 +442,20 @@ pub struct Finding {
     pub waived_by: Option<String>,
 }
 
+impl Finding {
+    /// The finding as the terminal shows it: a diagnostic with its place
+    /// and a source excerpt.
+    pub fn to_diagnostic(&self) -> crate::diag::Diagnostic {
+        crate::diag::Diagnostic {
+            code: self.rule.to_string(),
+            severity: self.severity,
+            message: self.message.clone(),
+            help: self.help.clone(),
+            location: self.location.clone(),
+        }
+    }
+}
+
 struct Ctx<'a> {
     inv: &'a Inventory,
     catalog: &'a Catalog,
@@ -1294,6 +1308,9 @@ fn waiver_matches(w: &Waiver, f: &Finding) -> bool {
 
 /// Active waivers silence matching findings; expired and unused ones are findings.
 fn apply_waivers(findings: &mut Vec<Finding>, waivers: &[Waiver], as_of: Date, config: &Config) {
+    if waivers.is_empty() {
+        return;
+    }
     // The findings each waiver could match, by rule and by (rule, control),
     // so that many waivers over many findings are not a quadratic scan.
     let mut by_rule: HashMap<&'static str, Vec<usize>> = HashMap::new();

@@ -292,6 +292,18 @@ fn a_killed_init_leaves_nothing_or_every_file() {
 /// Run `make(bank)` and `make(hospital)` alone, then at once several times
 /// (started so that they finish close together), and check that the file
 /// at `target` is always one of the two complete outputs.
+/// One of two runs at the same output: both may succeed (0, or 1 for a
+/// failed gate); one may fail with a clear error (2), never silently.
+fn assert_ended_cleanly(o: &Output) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    match o.status.code() {
+        Some(0 | 1) => {}
+        Some(2) => assert!(err.contains("error"), "exit 2 without a message"),
+        other => panic!("exited {other:?}: {err}"),
+    }
+}
+
 fn race(target: &Path, rounds: u32, make: impl Fn(&str) -> Vec<String>) {
     let (a_args, b_args) = (make(&example("bank")), make(&example("hospital")));
     let run = |v: &[String]| run_ok(&strs(v), &[0, 1]);
@@ -318,16 +330,7 @@ fn race(target: &Path, rounds: u32, make: impl Fn(&str) -> Vec<String>) {
         std::thread::sleep(gap);
         let c2 = spawn(&strs(&second));
         for c in [c1, c2] {
-            let o = c.wait_with_output().unwrap();
-            let err = String::from_utf8_lossy(&o.stderr);
-            assert!(!err.contains("panicked"), "{err}");
-            // Both may succeed (0, or 1 for a failed gate); one may fail
-            // with a clear error (2), never silently.
-            match o.status.code() {
-                Some(0 | 1) => {}
-                Some(2) => assert!(err.contains("error"), "exit 2 without a message"),
-                other => panic!("exited {other:?}: {err}"),
-            }
+            assert_ended_cleanly(&c.wait_with_output().unwrap());
         }
         let got = read(target).expect("one of the runs wrote the file");
         assert!(
@@ -594,13 +597,7 @@ fn interleaved(target: &Path, make: impl Fn(&str) -> Vec<String>) {
         }
         let first = first.wait_with_output().unwrap();
         for o in [&first, &second] {
-            let err = String::from_utf8_lossy(&o.stderr);
-            assert!(!err.contains("panicked"), "{err}");
-            match o.status.code() {
-                Some(0 | 1) => {}
-                Some(2) => assert!(err.contains("error"), "exit 2 without a message"),
-                other => panic!("exited {other:?}: {err}"),
-            }
+            assert_ended_cleanly(o);
         }
         let got = read(target).expect("one of the runs wrote the file");
         assert!(

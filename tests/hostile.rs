@@ -147,17 +147,7 @@ fn every_fuzz_input_exits_2_with_a_place() {
                 start.elapsed()
             );
             assert!(!out.stderr.contains("panicked"), "{file}: {}", out.stderr);
-            assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
-            assert!(
-                out.stderr.contains(words),
-                "{file}: expected {words:?} in\n{}",
-                out.stderr
-            );
-            assert!(
-                out.stderr.contains(place),
-                "{file}: expected place {place:?} in\n{}",
-                out.stderr
-            );
+            assert_refused(&format!("{file} {args:?}"), &out, words, place);
             assert!(
                 out.stderr.contains("could not load the inventory"),
                 "{file}: {}",
@@ -165,6 +155,21 @@ fn every_fuzz_input_exits_2_with_a_place() {
             );
         }
     }
+}
+
+/// Exit 2, the expected words, and the expected `file:line:column` place.
+fn assert_refused(what: &str, out: &Out, words: &str, place: &str) {
+    assert_eq!(out.code, 2, "{what}: {}", out.stderr);
+    assert!(
+        out.stderr.contains(words),
+        "{what}: expected {words:?} in\n{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(place),
+        "{what}: expected place {place:?} in\n{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -178,17 +183,7 @@ fn every_hostile_fixture_exits_2_with_a_place() {
             "{file} took {:?}",
             start.elapsed()
         );
-        assert_eq!(out.code, 2, "{file}: {}", out.stderr);
-        assert!(
-            out.stderr.contains(words),
-            "{file}: expected {words:?} in\n{}",
-            out.stderr
-        );
-        assert!(
-            out.stderr.contains(place),
-            "{file}: expected place {place:?} in\n{}",
-            out.stderr
-        );
+        assert_refused(file, &out, words, place);
         assert!(
             out.stdout.is_empty(),
             "{file}: nothing on stdout in human mode"

@@ -61,13 +61,7 @@ pub(super) fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
             let live: Vec<Diagnostic> = findings
                 .iter()
                 .filter(|f| f.waived_by.is_none())
-                .map(|f| Diagnostic {
-                    code: f.rule.to_string(),
-                    severity: f.severity,
-                    message: f.message.clone(),
-                    help: f.help.clone(),
-                    location: f.location.clone(),
-                })
+                .map(Finding::to_diagnostic)
                 .collect();
             let to_file = a.common.out.output.is_some();
             let color = term.color_out && !to_file;

@@ -17,36 +17,16 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
             RunError::Usage(format!("--fail-under must be between 0 and 100, found {f}")).into(),
         );
     }
-    // Read the baseline before any work, so a bad one fails fast.
-    let baseline = match &a.baseline {
-        Some(p) => Some(
-            crate::safe::read_given_text(p, crate::inventory::MAX_FILE_BYTES).map_err(|why| {
-                RunError::Usage(format!("cannot read baseline `{}`: {why}", p.display()))
-            })?,
-        ),
-        None => None,
-    };
+    let baseline = read_baseline(a.baseline.as_deref())?;
     let project = load(a.common.path.as_deref(), json_cmd)?;
     let mut result = assess::gap(&project, as_of);
     if let Some(id) = &a.system {
-        let known: Vec<&str> = project
-            .inventory
-            .systems
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect();
-        result = result.for_system(&project, id).ok_or_else(|| {
-            let hint = diag::suggest(id, known.iter().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            RunError::Usage(format!("no system `{id}` in the inventory{hint}"))
-        })?;
+        let system = find_system(&project, id)?;
+        result = result
+            .for_system(&project, system.id.as_str())
+            .ok_or_else(|| RunError::Usage(format!("no system `{id}` in the inventory")))?;
     }
-    let regressions = match &baseline {
-        Some(text) => assess::regressions(&result, text)
-            .map_err(|e| RunError::Usage(format!("--baseline: {e}")))?,
-        None => Vec::new(),
-    };
+    let regressions = regressions_since(&result, baseline.as_deref())?.unwrap_or_default();
     let threshold = fail_under.or(project.config.gate.fail_under);
     let deny = project.config.gate.deny.as_deref();
     let denied: Vec<&Finding> = result
@@ -115,6 +95,29 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
         }
     }
     Ok(if failed { EXIT_GATE } else { EXIT_OK })
+}
+
+/// `--baseline FILE` (of `gap` and `report`), read before any work so
+/// that a bad one fails fast.
+pub(super) fn read_baseline(path: Option<&Path>) -> Result<Option<String>, RunError> {
+    path.map(|p| {
+        crate::safe::read_given_text(p, crate::inventory::MAX_FILE_BYTES).map_err(|why| {
+            RunError::Usage(format!("cannot read baseline `{}`: {why}", p.display()))
+        })
+    })
+    .transpose()
+}
+
+/// What got worse since the baseline; `None` without one.
+pub(super) fn regressions_since(
+    gap: &assess::Gap,
+    baseline: Option<&str>,
+) -> Result<Option<Vec<assess::Regression>>, RunError> {
+    baseline
+        .map(|text| {
+            assess::regressions(gap, text).map_err(|e| RunError::Usage(format!("--baseline: {e}")))
+        })
+        .transpose()
 }
 
 pub(super) const LEVEL_COLUMNS: [(&str, &str); 6] = [

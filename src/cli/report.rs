@@ -11,6 +11,30 @@ pub(super) fn out_dir(out: &OutputArgs) -> Result<PathBuf, RunError> {
     })
 }
 
+/// What a report or SoA written to `out` renders from: evidence linked
+/// relative to where the file lands; no baseline and no crosswalks.
+fn local_inputs<'a>(
+    project: &'a Project,
+    gap: &'a assess::Gap,
+    evidence: &'a crate::evidence::Evidence,
+    as_of: crate::inventory::model::Date,
+    out: &OutputArgs,
+) -> Result<crate::report::Inputs<'a>, RunError> {
+    Ok(crate::report::Inputs {
+        project,
+        gap,
+        as_of,
+        generated_at: output::generated_at()?
+            .format("%Y-%m-%d %H:%M UTC")
+            .to_string(),
+        out_dir: out_dir(out)?,
+        link_root: project.evidence_root.clone(),
+        regressions: None,
+        crosswalks: Vec::new(),
+        evidence,
+    })
+}
+
 pub(super) fn find_system<'a>(
     project: &'a Project,
     id: &str,
@@ -31,37 +55,14 @@ pub(super) fn find_system<'a>(
 pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
     let engine = crate::report::engine(a.templates.as_deref())?;
-    let baseline = match &a.baseline {
-        Some(p) => Some(
-            crate::safe::read_given_text(p, crate::inventory::MAX_FILE_BYTES).map_err(|why| {
-                RunError::Usage(format!("cannot read baseline `{}`: {why}", p.display()))
-            })?,
-        ),
-        None => None,
-    };
+    let baseline = read_baseline(a.baseline.as_deref())?;
     let project = load(a.common.path.as_deref(), None)?;
     let evidence = crate::evidence::Evidence::new(&project.evidence_root);
     let gap = assess::gap_with(&project, as_of, &evidence);
-    let regressions = match &baseline {
-        Some(t) => Some(
-            assess::regressions(&gap, t)
-                .map_err(|e| RunError::Usage(format!("--baseline: {e}")))?,
-        ),
-        None => None,
-    };
-    let inputs = crate::report::Inputs {
-        project: &project,
-        gap: &gap,
-        as_of,
-        generated_at: output::generated_at()?
-            .format("%Y-%m-%d %H:%M UTC")
-            .to_string(),
-        out_dir: out_dir(&a.common.out)?,
-        link_root: project.evidence_root.clone(),
-        regressions: regressions.as_deref(),
-        crosswalks: crate::crosswalk::report_sections(&project, &gap),
-        evidence: &evidence,
-    };
+    let regressions = regressions_since(&gap, baseline.as_deref())?;
+    let mut inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
+    inputs.regressions = regressions.as_deref();
+    inputs.crosswalks = crate::crosswalk::report_sections(&project, &gap);
     crate::report::check_size(&project, &gap, "the report")?;
     let ctx = crate::report::context(crate::report::report_view(&inputs))?;
     let name = match a.format {
@@ -91,19 +92,7 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
         gap.system = Some(s.id.0.clone());
     }
     let rows = crate::report::soa_rows(&project, &gap, system);
-    let inputs = crate::report::Inputs {
-        project: &project,
-        gap: &gap,
-        as_of,
-        generated_at: output::generated_at()?
-            .format("%Y-%m-%d %H:%M UTC")
-            .to_string(),
-        out_dir: out_dir(&a.common.out)?,
-        link_root: project.evidence_root.clone(),
-        regressions: None,
-        crosswalks: Vec::new(),
-        evidence: &evidence,
-    };
+    let inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
     let text = match a.format {
         SoaFormat::Csv => crate::report::soa_csv(&rows),
         SoaFormat::Json => envelope(

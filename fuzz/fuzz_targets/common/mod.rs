@@ -94,13 +94,7 @@ pub fn judge(p: &Project) {
     let live: Vec<Diagnostic> = findings
         .iter()
         .filter(|f| f.waived_by.is_none())
-        .map(|f| Diagnostic {
-            code: f.rule.to_string(),
-            severity: f.severity,
-            message: f.message.clone(),
-            help: f.help.clone(),
-            location: f.location.clone(),
-        })
+        .map(rules::Finding::to_diagnostic)
         .collect();
     std::hint::black_box(aims::diag::render(&live, &p.sources, false));
     std::hint::black_box(serde_json::to_string(&findings).expect("findings serialise"));
