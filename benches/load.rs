@@ -49,18 +49,18 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let text = inventory(n);
         std::fs::write(dir.path().join("aims.yaml"), &text).unwrap();
-        let parse = time(|| aims::yaml::parse(&text).unwrap());
+        let parse = time(|| aims::load::yaml::parse(&text).unwrap());
         // Baseline: the same crate straight into an untyped value, no spans.
         let plain = time(|| {
             serde_saphyr::from_str_with_options::<serde_json::Value>(
                 &text,
-                aims::yaml::parse_options(),
+                aims::load::yaml::parse_options(),
             )
             .unwrap()
         });
-        let load = time(|| aims::inventory::load(Some(dir.path()), dir.path()).unwrap());
-        let project = aims::inventory::load(Some(dir.path()), dir.path()).unwrap();
-        let as_of = aims::output::ymd(2026, 11, 24);
+        let load = time(|| aims::load::load(Some(dir.path()), dir.path()).unwrap());
+        let project = aims::load::load(Some(dir.path()), dir.path()).unwrap();
+        let as_of = aims::render::output::ymd(2026, 11, 24);
         let rules = time(|| aims::rules::run(&project, as_of));
         println!(
             "{n:>6} systems, {:>5.1} MB: serde-saphyr to Value {:>7.1} ms, spanned parse {:>7.1} ms, load+validate {:>7.1} ms, rules {:>5.1} ms",

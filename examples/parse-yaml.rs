@@ -1,6 +1,6 @@
 //! The baseline of the scale benchmarks: how long serde-saphyr itself takes
 //! to parse the given YAML files into an untyped value, with the budget
-//! `aims` uses (`aims::yaml::parse_options`). Prints the best of three, in
+//! `aims` uses (`aims::load::yaml::parse_options`). Prints the best of three, in
 //! seconds: `cargo run --release --example parse-yaml -- FILE...`.
 
 use std::time::{Duration, Instant};
@@ -15,7 +15,7 @@ fn main() {
         let t = Instant::now();
         for text in &texts {
             let v: serde_json::Value =
-                serde_saphyr::from_str_with_options(text, aims::yaml::parse_options())
+                serde_saphyr::from_str_with_options(text, aims::load::yaml::parse_options())
                     .expect("valid YAML");
             std::hint::black_box(v);
         }

@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::escape;
-use crate::yaml::Pos;
+use crate::load::yaml::Pos;
+use crate::render::escape;
 
 /// How serious a diagnostic is. Ordered from least to most severe.
 #[derive(
@@ -142,7 +142,7 @@ impl Sources {
 /// control character shows as `\u{1b}` and the caret still points at the
 /// token it underlines.
 pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
-    use crate::term::{BOLD, CYAN, RED, RESET, YELLOW};
+    use crate::cli::term::{BOLD, CYAN, RED, RESET, YELLOW};
     let mut out = String::new();
     for d in diags {
         let (c, bold, reset) = if color {
@@ -255,7 +255,7 @@ pub fn display_path(path: &Path, base: &Path) -> String {
         .unwrap_or_else(|_| path.to_path_buf());
     // A backslash is a separator on Windows only; on Unix it is a
     // character of the name. Bytes that are not UTF-8 are shown escaped.
-    let s = crate::evidence::escaped(rel.as_os_str().as_encoded_bytes());
+    let s = crate::assess::evidence::escaped(rel.as_os_str().as_encoded_bytes());
     let s = if cfg!(windows) {
         s.replace('\\', "/")
     } else {
@@ -311,9 +311,9 @@ mod tests {
         for color in [false, true] {
             let out = render(std::slice::from_ref(&d), &s, color);
             let raw: String = out
-                .replace(crate::term::RED, "")
-                .replace(crate::term::BOLD, "")
-                .replace(crate::term::RESET, "");
+                .replace(crate::cli::term::RED, "")
+                .replace(crate::cli::term::BOLD, "")
+                .replace(crate::cli::term::RESET, "");
             assert!(
                 !raw.chars().any(|c| escape::is_control(c) && c != '\n'),
                 "{out:?}"

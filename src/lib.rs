@@ -1,25 +1,17 @@
 //! `aims`: an ISO/IEC 42001 AI management system kept as code.
 //!
-//! Data flows one way: [`inventory`] loads and validates the user's files
-//! against the [`catalog`], [`rules`] judge them, and [`cli`] renders the
-//! result (one file per command under `cli/`). `main.rs` only parses arguments and maps the outcome to an exit code.
+//! Data flows one way: [`load`] reads and validates the user's files into
+//! the [`model`] against the [`catalog`]; [`rules`] and [`assess`] judge
+//! them; [`render`] turns results into outputs and [`pack`] into evidence
+//! packs; [`cli`] runs one command at a time and is the only code that
+//! prints. `main.rs` only parses arguments and maps the outcome to an exit code.
 
 pub mod assess;
 pub mod catalog;
-pub mod ci;
-pub mod classify;
 pub mod cli;
-pub mod config;
-pub mod crosswalk;
 pub mod diag;
-pub mod escape;
-pub mod evidence;
-pub mod inventory;
-pub mod output;
+pub mod load;
+pub mod model;
 pub mod pack;
-pub mod readiness;
-pub mod report;
+pub mod render;
 pub mod rules;
-pub mod safe;
-pub mod term;
-pub mod yaml;

@@ -193,7 +193,7 @@ fn load_errors_show_raw_bytes_and_hostile_ids_as_escapes() {
 
 #[test]
 fn colour_is_ours_only() {
-    let ours = aims::escape::SGR;
+    let ours = aims::render::escape::SGR;
     let strip = |s: &str| ours.iter().fold(s.to_string(), |acc, c| acc.replace(c, ""));
     for (args, stdout_colour, stderr_colour) in [
         (

@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use aims::assess::{self, Gap, Level};
-use aims::inventory::model::{self as m, Date};
+use aims::model::{self as m, Date};
 use aims::rules::Finding;
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
@@ -815,8 +815,8 @@ fn materialise(dir: &Path, inv: &Inv, yaml: &str) {
     }
 }
 
-fn load(dir: &Path) -> aims::inventory::Project {
-    match aims::inventory::load(Some(dir), dir) {
+fn load(dir: &Path) -> aims::load::Project {
+    match aims::load::load(Some(dir), dir) {
         Ok(p) => p,
         Err(f) => {
             let text = std::fs::read_to_string(dir.join("aims.yaml")).unwrap_or_default();
@@ -1078,8 +1078,8 @@ proptest! {
         materialise(dir.path(), &inv, &inv.yaml());
         let g1 = gap_of(dir.path());
         let g2 = gap_of(dir.path());
-        let j1 = aims::escape::json_pretty(&g1).unwrap();
-        let j2 = aims::escape::json_pretty(&g2).unwrap();
+        let j1 = aims::render::escape::json_pretty(&g1).unwrap();
+        let j2 = aims::render::escape::json_pretty(&g2).unwrap();
         prop_assert!(j1 == j2, "gap JSON differs between two runs");
 
         // The same inventory, systems shuffled and `controls:` reversed.
@@ -1094,9 +1094,9 @@ proptest! {
         let g3 = gap_of(other.path());
         let bytes = |g: &Gap| {
             (
-                aims::escape::json_pretty(&g.summary).unwrap(),
-                aims::escape::json_pretty(&g.groups).unwrap(),
-                aims::escape::json_pretty(&g.controls).unwrap(),
+                aims::render::escape::json_pretty(&g.summary).unwrap(),
+                aims::render::escape::json_pretty(&g.groups).unwrap(),
+                aims::render::escape::json_pretty(&g.controls).unwrap(),
             )
         };
         prop_assert!(bytes(&g1) == bytes(&g3), "reordering changed a level, score or reason");
@@ -1132,10 +1132,10 @@ proptest! {
         materialise(dir.path(), &inv, &inv.yaml());
         let render = |dir: &Path| {
             let project = load(dir);
-            let ev = aims::evidence::Evidence::new(&project.evidence_root);
+            let ev = aims::assess::evidence::Evidence::new(&project.evidence_root);
             let gap = assess::gap_with(&project, as_of(), &ev);
-            let engine = aims::report::engine(None).unwrap();
-            let inputs = aims::report::Inputs {
+            let engine = aims::render::report::engine(None).unwrap();
+            let inputs = aims::render::report::Inputs {
                 project: &project,
                 gap: &gap,
                 as_of: as_of(),
@@ -1143,12 +1143,12 @@ proptest! {
                 out_dir: dir.to_path_buf(),
                 link_root: project.evidence_root.clone(),
                 regressions: None,
-                crosswalks: aims::crosswalk::report_sections(&project, &gap),
+                crosswalks: aims::catalog::crosswalk::report_sections(&project, &gap),
                 evidence: &ev,
             };
-            let view = aims::report::report_view(&inputs);
-            let md = aims::report::render(&engine, "report.md", &view).unwrap();
-            let html = aims::report::render(&engine, "report.html", &view).unwrap();
+            let view = aims::render::report::report_view(&inputs);
+            let md = aims::render::report::render(&engine, "report.md", &view).unwrap();
+            let html = aims::render::report::render(&engine, "report.html", &view).unwrap();
             (md, html)
         };
         let (m1, h1) = render(dir.path());

@@ -39,7 +39,7 @@ pub(super) fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
     let c = counts(&findings);
     match a.format {
         CheckFormat::Sarif => emit(
-            &crate::ci::sarif(&findings),
+            &crate::render::ci::sarif(&findings),
             &a.common.out,
             Guard::Project(&project),
         )?,

@@ -9,8 +9,7 @@ pub(super) fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
         (a.format == ListFormat::Json).then_some("classify"),
     )?;
     let act = &project.catalog.ai_act;
-    let mut systems: Vec<&crate::inventory::model::System> =
-        project.inventory.systems.iter().collect();
+    let mut systems: Vec<&crate::model::System> = project.inventory.systems.iter().collect();
     if let Some(id) = &a.system {
         systems.retain(|s| s.id.0.eq_ignore_ascii_case(id));
         if systems.is_empty() {
@@ -21,11 +20,11 @@ pub(super) fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
         }
     }
     let rows: Vec<(
-        &crate::inventory::model::System,
-        crate::classify::Classification,
+        &crate::model::System,
+        crate::assess::classify::Classification,
     )> = systems
         .into_iter()
-        .map(|s| (s, crate::classify::classify(s, act, as_of)))
+        .map(|s| (s, crate::assess::classify::classify(s, act, as_of)))
         .collect();
     let text = match a.format {
         ListFormat::Json => {

@@ -10,18 +10,18 @@ pub(super) fn catalog_for(path: Option<&Path>) -> Result<Catalog, Failure> {
         Some(p) => {
             let p = cwd.join(p);
             if p.is_dir() {
-                Some(p.join(crate::config::CONFIG_FILE)).filter(|c| c.is_file())
+                Some(p.join(crate::load::config::CONFIG_FILE)).filter(|c| c.is_file())
             } else {
                 Some(p)
             }
         }
-        None => crate::config::find_upwards(&cwd),
+        None => crate::load::config::find_upwards(&cwd),
     };
     let Some(cp) = config_path else {
         return Ok(Catalog::embedded().clone());
     };
     // Reuse the full loader so overlay errors read the same everywhere.
-    match inventory::load(Some(&cp), &cwd) {
+    match load::load(Some(&cp), &cwd) {
         Ok(p) => Ok(p.catalog),
         Err(f) => Err(Failure::Load(f, None)),
     }

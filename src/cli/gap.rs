@@ -51,7 +51,7 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
             envelope("gap", data)?
         }
         GapFormat::Markdown => gap_markdown(&project, &result, &regressions),
-        GapFormat::Sarif => crate::ci::sarif(&result.findings),
+        GapFormat::Sarif => crate::render::ci::sarif(&result.findings),
         GapFormat::Junit => {
             let groups: Vec<(String, String)> = project
                 .catalog
@@ -59,7 +59,7 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
                 .iter()
                 .map(|g| (g.id.clone(), g.title.clone()))
                 .collect();
-            crate::ci::junit(&result, threshold, &denied, &groups)
+            crate::render::ci::junit(&result, threshold, &denied, &groups)
         }
         GapFormat::Table => gap_table(&project, &result, table_colour),
     };
@@ -101,7 +101,7 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
 /// that a bad one fails fast.
 pub(super) fn read_baseline(path: Option<&Path>) -> Result<Option<String>, RunError> {
     path.map(|p| {
-        crate::safe::read_given_text(p, crate::inventory::MAX_FILE_BYTES).map_err(|why| {
+        crate::load::safe::read_given_text(p, crate::load::MAX_FILE_BYTES).map_err(|why| {
             RunError::Usage(format!("cannot read baseline `{}`: {why}", p.display()))
         })
     })

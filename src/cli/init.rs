@@ -95,7 +95,7 @@ pub(super) fn man(a: SchemaArgs) -> Result<u8, Failure> {
 
 /// The JSON Schema of one inventory file, from the Rust types.
 pub fn schema_json() -> Result<String, RunError> {
-    let schema = schemars::schema_for!(crate::inventory::model::InventoryFile);
+    let schema = schemars::schema_for!(crate::model::InventoryFile);
     let mut s = serde_json::to_string_pretty(&schema).map_err(|e| RunError::Io(e.to_string()))?;
     s.push('\n');
     Ok(s)

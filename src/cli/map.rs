@@ -4,7 +4,7 @@ use super::*;
 
 pub(super) fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
-    let cw = crate::crosswalk::get(a.to.key())
+    let cw = crate::catalog::crosswalk::get(a.to.key())
         .ok_or_else(|| RunError::Usage(format!("no crosswalk `{}`", a.to.key())))?;
     // With an inventory (given, or found from here), items carry levels; without one, the bare crosswalk.
     let project = match &a.common.path {
@@ -12,10 +12,10 @@ pub(super) fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
             Some(p),
             (a.format == TableFormat::Json).then_some("map"),
         )?),
-        None => inventory::load(None, &cwd()?).ok(),
+        None => load::load(None, &cwd()?).ok(),
     };
     let gap = project.as_ref().map(|p| assess::gap(p, as_of));
-    let items = crate::crosswalk::map(cw, gap.as_ref());
+    let items = crate::catalog::crosswalk::map(cw, gap.as_ref());
     let text = match a.format {
         TableFormat::Json => envelope(
             "map",

@@ -16,6 +16,7 @@ mod pack;
 mod readiness;
 mod report;
 mod risks;
+pub mod term;
 
 pub use args::*;
 use check::*;
@@ -38,14 +39,14 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::json;
 
+use self::term::{GREEN, RED, Table, YELLOW, paint};
 use crate::assess::{self, Level};
 use crate::catalog::{Catalog, Control};
 use crate::diag::{self, Diagnostic, Severity};
-use crate::escape::{self, md};
-use crate::inventory::{self, LoadFailure, Project};
-use crate::output::{self, Guard, RunError, emit, emit_human, envelope};
+use crate::load::{self, LoadFailure, Project};
+use crate::render::escape::{self, md};
+use crate::render::output::{self, Guard, RunError, emit, emit_human, envelope};
 use crate::rules::{self, Finding};
-use crate::term::{self, GREEN, RED, Table, YELLOW, paint};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_GATE: u8 = 1;
@@ -129,7 +130,7 @@ impl From<RunError> for Failure {
 
 pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
     if json_cmd == Some("sarif") {
-        print!("{}", crate::ci::sarif_load_errors(&f.diagnostics));
+        print!("{}", crate::render::ci::sarif_load_errors(&f.diagnostics));
     } else if let Some(cmd) = json_cmd
         && let Ok(s) = envelope(cmd, json!({"errors": f.diagnostics}))
     {
@@ -161,13 +162,13 @@ pub(crate) fn load(
     json_cmd: Option<&'static str>,
 ) -> Result<Project, Failure> {
     let cwd = cwd()?;
-    inventory::load(path, &cwd).map_err(|f| Failure::Load(f, json_cmd))
+    load::load(path, &cwd).map_err(|f| Failure::Load(f, json_cmd))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::tests::{HOSTILE_ID, injection_with_group_id};
+    use crate::render::report::tests::{HOSTILE_ID, injection_with_group_id};
 
     #[test]
     fn gap_markdown_escapes_every_user_string_ids_included() {

@@ -17,14 +17,14 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         ))
         .into());
     }
-    let engine = crate::report::engine(None)?;
+    let engine = crate::render::report::engine(None)?;
     let project = load(a.path.as_deref(), None)?;
-    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let evidence = crate::assess::evidence::Evidence::new(&project.evidence_root);
     let gap = assess::gap_with(&project, as_of, &evidence);
     let generated_text = generated.format("%Y-%m-%d %H:%M UTC").to_string();
     let virtual_root = PathBuf::from("/aims-pack");
     // Only the report has crosswalk sections; the SoA does not need them.
-    let inputs = |dir: &str, crosswalks: Vec<serde_json::Value>| crate::report::Inputs {
+    let inputs = |dir: &str, crosswalks: Vec<serde_json::Value>| crate::render::report::Inputs {
         project: &project,
         gap: &gap,
         as_of,
@@ -38,36 +38,36 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     let mut entries: Vec<Entry> = Vec::new();
     let bytes = |s: String| Content::Bytes(s.into_bytes());
     // The pack holds the report: refused, by name, before it is built when too large.
-    crate::report::check_size(&project, &gap, "the pack's report")?;
-    let ctx = crate::report::context(crate::report::report_view(&inputs(
+    crate::render::report::check_size(&project, &gap, "the pack's report")?;
+    let ctx = crate::render::report::context(crate::render::report::report_view(&inputs(
         "reports",
-        crate::crosswalk::report_sections(&project, &gap),
+        crate::catalog::crosswalk::report_sections(&project, &gap),
     )))?;
     for (path, name) in [
         ("reports/report.html", "report.html"),
         ("reports/report.md", "report.md"),
     ] {
         let mut out = Vec::new();
-        crate::report::render_to(&engine, name, &ctx, &mut out)?;
+        crate::render::report::render_to(&engine, name, &ctx, &mut out)?;
         entries.push(Entry {
             path: path.into(),
             content: Content::Bytes(out),
         });
     }
     drop(ctx);
-    let rows = crate::report::soa_rows(&project, &gap, None);
-    let soa = crate::report::soa_view(&inputs("soa", Vec::new()), &rows);
+    let rows = crate::render::report::soa_rows(&project, &gap, None);
+    let soa = crate::render::report::soa_view(&inputs("soa", Vec::new()), &rows);
     entries.push(Entry {
         path: "soa/soa.md".into(),
-        content: bytes(crate::report::render(&engine, "soa.md", &soa)?),
+        content: bytes(crate::render::report::render(&engine, "soa.md", &soa)?),
     });
     entries.push(Entry {
         path: "soa/soa.html".into(),
-        content: bytes(crate::report::render(&engine, "soa.html", &soa)?),
+        content: bytes(crate::render::report::render(&engine, "soa.html", &soa)?),
     });
     entries.push(Entry {
         path: "soa/soa.csv".into(),
-        content: bytes(crate::report::soa_csv(&rows)),
+        content: bytes(crate::render::report::soa_csv(&rows)),
     });
     let mut gap_json = serde_json::to_value(&gap).map_err(|e| RunError::Io(e.to_string()))?;
     gap_json["gate"] = json!({"fail_under": project.config.gate.fail_under});
@@ -81,7 +81,7 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         .systems
         .iter()
         .map(|s| {
-            let c = crate::classify::classify(s, act, as_of);
+            let c = crate::assess::classify::classify(s, act, as_of);
             json!({"id": s.id, "tier": c.tier, "basis": c.basis, "obligations": c.obligations})
         })
         .collect();
@@ -94,7 +94,7 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     });
     // The inventory as it is: aims.toml, inventory files and catalogue overlays,
     // each read through the safe reader under the repository root.
-    let repo = std::sync::Arc::new(crate::safe::Root::new(&project.root));
+    let repo = std::sync::Arc::new(crate::load::safe::Root::new(&project.root));
     let mut sources: Vec<PathBuf> = Vec::new();
     if let Some(c) = &project.config_path {
         sources.push(c.clone());
@@ -110,11 +110,11 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
             .or_else(|| src.file_name().map(Path::new))
             .unwrap_or(&src);
         // The loader refused names that are not UTF-8: every name is exact.
-        let rel = crate::evidence::rel_name(rel).ok_or_else(|| {
+        let rel = crate::assess::evidence::rel_name(rel).ok_or_else(|| {
             RunError::Usage(format!(
                 "cannot pack `{}`: {}",
-                crate::evidence::rel_text(rel),
-                crate::evidence::not_utf8_reason(rel)
+                crate::assess::evidence::rel_text(rel),
+                crate::assess::evidence::not_utf8_reason(rel)
             ))
         })?;
         entries.push(Entry {
@@ -123,7 +123,7 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         });
     }
     let (files, left_out) = crate::pack::evidence_files(&project, &evidence);
-    let evidence_root = std::sync::Arc::new(crate::safe::Root::new(&project.evidence_root));
+    let evidence_root = std::sync::Arc::new(crate::load::safe::Root::new(&project.evidence_root));
     for f in &files {
         entries.push(Entry {
             path: format!("evidence/{f}"),
@@ -137,7 +137,7 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         .iter()
         .map(|e| json!({"path": e.path, "section": e.path.split('/').next().unwrap_or("")}))
         .collect();
-    let index = crate::report::render(
+    let index = crate::render::report::render(
         &engine,
         "pack-index.html",
         &json!({"title": project.title(), "as_of": as_of.to_string(), "generated_at": generated_text, "tool": format!("aims {}", env!("CARGO_PKG_VERSION")),

@@ -9,11 +9,11 @@ pub(super) fn readiness_cmd(a: ReadinessArgs) -> Result<u8, Failure> {
         (a.format == TableFormat::Json).then_some("readiness"),
     )?;
     let gap = assess::gap(&project, as_of);
-    let r = crate::readiness::readiness(&project, &gap, as_of);
+    let r = crate::assess::readiness::readiness(&project, &gap, as_of);
     let text = match a.format {
         TableFormat::Json => envelope("readiness", &r)?,
-        TableFormat::Table => crate::readiness::readiness_table(&r),
-        TableFormat::Markdown => crate::readiness::readiness_markdown(&r),
+        TableFormat::Table => crate::assess::readiness::readiness_table(&r),
+        TableFormat::Markdown => crate::assess::readiness::readiness_markdown(&r),
     };
     if a.format == TableFormat::Table {
         emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
@@ -30,10 +30,10 @@ pub(super) fn plan_cmd(a: PlanArgs) -> Result<u8, Failure> {
         (a.format == PlanFormat::Json).then_some("plan"),
     )?;
     let gap = assess::gap(&project, as_of);
-    let p = crate::readiness::plan(&project, &gap, as_of);
+    let p = crate::assess::readiness::plan(&project, &gap, as_of);
     let text = match a.format {
         PlanFormat::Json => envelope("plan", &p)?,
-        PlanFormat::Markdown => crate::readiness::plan_markdown(&p),
+        PlanFormat::Markdown => crate::assess::readiness::plan_markdown(&p),
     };
     emit(&text, &a.common.out, Guard::Project(&project))?;
     Ok(EXIT_OK)

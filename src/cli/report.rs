@@ -16,11 +16,11 @@ pub(super) fn out_dir(out: &OutputArgs) -> Result<PathBuf, RunError> {
 fn local_inputs<'a>(
     project: &'a Project,
     gap: &'a assess::Gap,
-    evidence: &'a crate::evidence::Evidence,
-    as_of: crate::inventory::model::Date,
+    evidence: &'a crate::assess::evidence::Evidence,
+    as_of: crate::model::Date,
     out: &OutputArgs,
-) -> Result<crate::report::Inputs<'a>, RunError> {
-    Ok(crate::report::Inputs {
+) -> Result<crate::render::report::Inputs<'a>, RunError> {
+    Ok(crate::render::report::Inputs {
         project,
         gap,
         as_of,
@@ -38,7 +38,7 @@ fn local_inputs<'a>(
 pub(super) fn find_system<'a>(
     project: &'a Project,
     id: &str,
-) -> Result<&'a crate::inventory::model::System, RunError> {
+) -> Result<&'a crate::model::System, RunError> {
     project
         .inventory
         .systems
@@ -54,35 +54,35 @@ pub(super) fn find_system<'a>(
 
 pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
-    let engine = crate::report::engine(a.templates.as_deref())?;
+    let engine = crate::render::report::engine(a.templates.as_deref())?;
     let baseline = read_baseline(a.baseline.as_deref())?;
     let project = load(a.common.path.as_deref(), None)?;
-    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let evidence = crate::assess::evidence::Evidence::new(&project.evidence_root);
     let gap = assess::gap_with(&project, as_of, &evidence);
     let regressions = regressions_since(&gap, baseline.as_deref())?;
     let mut inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
     inputs.regressions = regressions.as_deref();
-    inputs.crosswalks = crate::crosswalk::report_sections(&project, &gap);
-    crate::report::check_size(&project, &gap, "the report")?;
-    let ctx = crate::report::context(crate::report::report_view(&inputs))?;
+    inputs.crosswalks = crate::catalog::crosswalk::report_sections(&project, &gap);
+    crate::render::report::check_size(&project, &gap, "the report")?;
+    let ctx = crate::render::report::context(crate::render::report::report_view(&inputs))?;
     let name = match a.format {
         DocFormat::Html => "report.html",
         DocFormat::Markdown => "report.md",
     };
     output::emit_with(&a.common.out, Guard::Project(&project), &mut |w| {
-        crate::report::render_to(&engine, name, &ctx, w)
+        crate::render::report::render_to(&engine, name, &ctx, w)
     })?;
     Ok(EXIT_OK)
 }
 
 pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
-    let engine = crate::report::engine(a.templates.as_deref())?;
+    let engine = crate::render::report::engine(a.templates.as_deref())?;
     let project = load(
         a.common.path.as_deref(),
         (a.format == SoaFormat::Json).then_some("soa"),
     )?;
-    let evidence = crate::evidence::Evidence::new(&project.evidence_root);
+    let evidence = crate::assess::evidence::Evidence::new(&project.evidence_root);
     let mut gap = assess::gap_with(&project, as_of, &evidence);
     let system = match &a.system {
         Some(id) => Some(find_system(&project, id)?),
@@ -91,21 +91,23 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     if let Some(s) = system {
         gap.system = Some(s.id.0.clone());
     }
-    let rows = crate::report::soa_rows(&project, &gap, system);
+    let rows = crate::render::report::soa_rows(&project, &gap, system);
     let inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
     let text = match a.format {
-        SoaFormat::Csv => crate::report::soa_csv(&rows),
+        SoaFormat::Csv => crate::render::report::soa_csv(&rows),
         SoaFormat::Json => envelope(
             "soa",
             json!({"as_of": as_of, "system": gap.system, "controls": rows}),
         )?,
-        SoaFormat::Markdown => {
-            crate::report::render(&engine, "soa.md", &crate::report::soa_view(&inputs, &rows))?
-        }
-        SoaFormat::Html => crate::report::render(
+        SoaFormat::Markdown => crate::render::report::render(
+            &engine,
+            "soa.md",
+            &crate::render::report::soa_view(&inputs, &rows),
+        )?,
+        SoaFormat::Html => crate::render::report::render(
             &engine,
             "soa.html",
-            &crate::report::soa_view(&inputs, &rows),
+            &crate::render::report::soa_view(&inputs, &rows),
         )?,
     };
     emit(&text, &a.common.out, Guard::Project(&project))?;

@@ -50,7 +50,7 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Out {
 /// Convert a YAML file to JSON through aims' own node tree (keys as text,
 /// as aims reads them), for validating with a JSON Schema validator.
 pub fn yaml_to_json(text: &str) -> serde_json::Value {
-    use aims::yaml::{Node, Value};
+    use aims::load::yaml::{Node, Value};
     fn conv(n: &Node) -> serde_json::Value {
         match &n.value {
             Value::Null => serde_json::Value::Null,
@@ -67,5 +67,5 @@ pub fn yaml_to_json(text: &str) -> serde_json::Value {
                 .collect(),
         }
     }
-    conv(&aims::yaml::parse(text.trim_start_matches('\u{feff}')).expect("valid YAML"))
+    conv(&aims::load::yaml::parse(text.trim_start_matches('\u{feff}')).expect("valid YAML"))
 }

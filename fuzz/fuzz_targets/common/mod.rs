@@ -3,7 +3,7 @@
 //! reports do on what it loads.
 //!
 //! Each target writes the fuzzer's bytes as one file of a small fixed
-//! project, then calls the same `aims::inventory::load` the binary calls.
+//! project, then calls the same `aims::load::load` the binary calls.
 //! The folder lives for the whole process (one per fuzzing process, under
 //! the system temporary folder) so that an execution costs a file write,
 //! not a new folder.
@@ -14,7 +14,7 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use aims::diag::Diagnostic;
-use aims::inventory::{LoadFailure, Project};
+use aims::load::{LoadFailure, Project};
 
 /// A valid inventory that uses every section (the gap-ladder fixture).
 pub const INVENTORY: &str = include_str!("../../../tests/fixtures/gap/aims.yaml");
@@ -55,7 +55,7 @@ pub fn remove(name: &str) {
 /// Load the scratch folder as `aims check DIR` run inside it would.
 pub fn load() -> Result<Project, LoadFailure> {
     let dir = workdir();
-    aims::inventory::load(Some(dir), dir)
+    aims::load::load(Some(dir), dir)
 }
 
 /// What the binary does with a failed load: render the diagnostics for
@@ -69,9 +69,9 @@ pub fn report_failure(f: &LoadFailure) {
     assert!(f.total >= f.diagnostics.len() - 1);
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, false));
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, true));
-    std::hint::black_box(aims::ci::sarif_load_errors(&f.diagnostics));
+    std::hint::black_box(aims::render::ci::sarif_load_errors(&f.diagnostics));
     std::hint::black_box(
-        aims::output::envelope("check", serde_json::json!({ "errors": f.diagnostics }))
+        aims::render::output::envelope("check", serde_json::json!({ "errors": f.diagnostics }))
             .expect("load errors serialise"),
     );
 }
@@ -79,15 +79,17 @@ pub fn report_failure(f: &LoadFailure) {
 /// The report engine, built once: its templates are embedded.
 fn engine() -> &'static tera::Tera {
     static ENGINE: OnceLock<tera::Tera> = OnceLock::new();
-    ENGINE.get_or_init(|| aims::report::engine(None).expect("embedded templates"))
+    ENGINE.get_or_init(|| aims::render::report::engine(None).expect("embedded templates"))
 }
 
 /// The judgement `aims check` and `aims gap` make on a loaded inventory,
 /// and the outputs they and the reports render from it.
 pub fn judge(p: &Project) {
-    use aims::{assess, ci, readiness, report, rules};
-    let as_of = aims::output::ymd(2026, 11, 24);
-    let ev = aims::evidence::Evidence::new(&p.evidence_root);
+    use aims::assess::{self, readiness};
+    use aims::render::{ci, report};
+    use aims::rules;
+    let as_of = aims::render::output::ymd(2026, 11, 24);
+    let ev = aims::assess::evidence::Evidence::new(&p.evidence_root);
 
     // aims check: findings, shown as the terminal, JSON and SARIF show them.
     let findings = rules::run_with(p, as_of, &ev);
@@ -117,7 +119,7 @@ pub fn judge(p: &Project) {
         .map(|g| (g.id.clone(), g.title.clone()))
         .collect();
     std::hint::black_box(ci::junit(&gap, p.config.gate.fail_under, &denied, &groups));
-    let baseline = aims::output::envelope("gap", &gap).expect("gap serialises");
+    let baseline = aims::render::output::envelope("gap", &gap).expect("gap serialises");
     let back = assess::regressions(&gap, &baseline).expect("own output is a baseline");
     assert!(back.is_empty(), "a gap regressed against itself: {back:?}");
     if let Some(s) = p.inventory.systems.first() {
@@ -141,7 +143,7 @@ pub fn judge(p: &Project) {
         out_dir: p.root.clone(),
         link_root: p.evidence_root.clone(),
         regressions: None,
-        crosswalks: aims::crosswalk::report_sections(p, &gap),
+        crosswalks: aims::catalog::crosswalk::report_sections(p, &gap),
         evidence: &ev,
     };
     let view = report::report_view(&inputs);

@@ -5,10 +5,10 @@
 
 use std::collections::HashMap;
 
-use super::model::*;
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Location, suggest};
-use crate::yaml::Node;
+use crate::load::yaml::Node;
+use crate::model::*;
 
 struct V<'a> {
     diags: &'a mut Vec<Diagnostic>,
@@ -19,7 +19,7 @@ impl V<'_> {
     /// their "did you mean" is not worth computing: with thousands of
     /// broken references, each would scan every id.
     fn room(&self) -> bool {
-        self.diags.len() < super::load::MAX_DIAGNOSTICS
+        self.diags.len() < super::project::MAX_DIAGNOSTICS
     }
 
     fn err(&mut self, code: &str, msg: String, loc: Location, help: Option<String>) {

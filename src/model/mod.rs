@@ -1,6 +1,6 @@
 //! The inventory types of `../shared/spec/inventory.md` (format version 1).
 //!
-//! The same types drive loading (through [`crate::yaml::from_node`]) and the
+//! The same types drive loading (through [`crate::load::yaml::from_node`]) and the
 //! JSON Schema of `aims schema`, so the two cannot drift apart.
 
 use std::borrow::Cow;
@@ -14,7 +14,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::diag::Location;
-use crate::yaml::{Node, Pos};
+use crate::load::yaml::{Node, Pos};
 
 // ---------------------------------------------------------------------------
 // Where an item came from.
@@ -146,7 +146,7 @@ impl<'de> Deserialize<'de> for ControlId {
                 Ok(ControlId(v.trim().to_string()))
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<ControlId, E> {
-                Ok(ControlId(crate::yaml::float_text(v)))
+                Ok(ControlId(crate::load::yaml::float_text(v)))
             }
             fn visit_i64<E: de::Error>(self, v: i64) -> Result<ControlId, E> {
                 Ok(ControlId(v.to_string()))
@@ -1175,7 +1175,7 @@ impl Inventory {
 }
 
 fn normalised(p: &str) -> Option<std::path::PathBuf> {
-    crate::safe::normalise(std::path::Path::new(p))
+    crate::load::safe::normalise(std::path::Path::new(p))
 }
 
 /// Today's month/day on `date`'s year, for schedule arithmetic.
@@ -1244,8 +1244,8 @@ impact_assessments:
   - {id: ia-1, system: ALPHA, date: 2026-01-01}
   - {id: ia-3, system: beta, date: 2026-03-01}
 ";
-        let node = crate::yaml::parse(text).unwrap();
-        let (file, unknown) = crate::yaml::from_node::<InventoryFile>(&node);
+        let node = crate::load::yaml::parse(text).unwrap();
+        let (file, unknown) = crate::load::yaml::from_node::<InventoryFile>(&node);
         assert!(unknown.is_empty());
         let file = file.unwrap();
         let inv = Inventory {
@@ -1269,8 +1269,8 @@ impact_assessments:
     #[test]
     fn control_ids_are_read_as_written() {
         // Through aims' node tree, as the loader reads them…
-        let node = crate::yaml::parse("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
-        let (ids, _) = crate::yaml::from_node::<Vec<ControlId>>(&node);
+        let node = crate::load::yaml::parse("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
+        let (ids, _) = crate::load::yaml::from_node::<Vec<ControlId>>(&node);
         let want = ["4.10", "6.1.2", "4.1", "10.2", "0x4", "A.6.2.4"];
         let got: Vec<String> = ids.unwrap().into_iter().map(|c| c.0).collect();
         assert_eq!(got, want);

@@ -1,11 +1,13 @@
 //! Loading an AIMS: find `aims.toml`, read the inventory files, merge them,
 //! and check every reference. All problems are collected, not only the first.
 
-pub mod load;
-pub mod model;
+pub mod config;
+pub mod project;
+pub mod safe;
 mod validate;
+pub mod yaml;
 
-pub use load::{LoadFailure, Project, load};
+pub use project::{LoadFailure, Project, load};
 
 /// No inventory or overlay file may be larger than this. A real inventory
 /// of 10,000 systems is about 20 MB; anything far beyond is a mistake or an

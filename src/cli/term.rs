@@ -1,13 +1,13 @@
 //! Human output on a terminal: colour, tables and standard error, with
-//! user text escaped on the way in (see [`crate::escape::term`]) and every
-//! line passed through [`crate::escape::term_output`] on the way out.
+//! user text escaped on the way in (see [`crate::render::escape::term`]) and every
+//! line passed through [`crate::render::escape::term_output`] on the way out.
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
 
 use comfy_table::{ContentArrangement, presets};
 
-use crate::escape;
+use crate::render::escape;
 
 pub const RESET: &str = escape::SGR[0];
 pub const BOLD: &str = escape::SGR[1];

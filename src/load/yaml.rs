@@ -280,14 +280,14 @@ impl<'de> Visitor<'de> for ValueVisitor {
 /// expansion stay tight because no inventory needs them.
 pub fn parse_options() -> Options {
     let mut budget = Budget::default();
-    budget.max_reader_input_bytes = Some(crate::inventory::MAX_FILE_BYTES as usize);
+    budget.max_reader_input_bytes = Some(crate::load::MAX_FILE_BYTES as usize);
     budget.max_events = 40_000_000;
     budget.max_nodes = 20_000_000;
     budget.max_depth = 64;
     budget.max_aliases = 10_000;
     budget.max_anchors = 10_000;
     budget.max_documents = 1;
-    budget.max_total_scalar_bytes = crate::inventory::MAX_FILE_BYTES as usize;
+    budget.max_total_scalar_bytes = crate::load::MAX_FILE_BYTES as usize;
     let mut opts = Options::default();
     opts.budget = Some(budget);
     opts.duplicate_keys = DuplicateKeyPolicy::PassThrough;

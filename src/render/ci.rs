@@ -165,7 +165,7 @@ fn document(run: Value) -> String {
         "version": "2.1.0",
         "runs": [run],
     });
-    let mut s = crate::escape::json_pretty(&doc).unwrap_or_default();
+    let mut s = crate::render::escape::json_pretty(&doc).unwrap_or_default();
     s.push('\n');
     s
 }
@@ -245,7 +245,7 @@ pub fn junit(
     denied: &[&Finding],
     groups: &[(String, String)],
 ) -> String {
-    let text = |s: String| crate::escape::term_line(&s).into_owned();
+    let text = |s: String| crate::render::escape::term_line(&s).into_owned();
     let mut report = Report::new("aims gap");
     for (gid, gtitle) in groups {
         let mut suite = TestSuite::new(text(format!("{gid} {gtitle}")));

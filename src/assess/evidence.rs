@@ -16,9 +16,9 @@ use globset::GlobBuilder;
 use sha2::{Digest, Sha256};
 
 use crate::catalog::Control;
-use crate::config::Config;
-use crate::inventory::model::{Date, Duration, EvidenceRef, Inventory, Statement};
-use crate::safe::{Refusal, Root};
+use crate::load::config::Config;
+use crate::load::safe::{Refusal, Root};
+use crate::model::{Date, Duration, EvidenceRef, Inventory, Statement};
 
 /// What is wrong with one citation, if anything.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -140,7 +140,7 @@ fn literal_prefix(glob: &str) -> &str {
 
 /// Lexically normalise a relative path; `None` when it is absolute or climbs above its start.
 fn normalise(p: &str) -> Option<PathBuf> {
-    crate::safe::normalise(Path::new(p))
+    crate::load::safe::normalise(Path::new(p))
 }
 
 /// A relative path as the `/`-separated text the inventory and the pack use.

@@ -5,16 +5,18 @@
 //! and once. Users add custom controls, or their own licensed ISO text,
 //! with `[catalog] extra` overlay files, which get full diagnostics.
 
+pub mod crosswalk;
+
 use std::collections::{BTreeMap, HashMap};
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::inventory::model::{Date, Duration, Lifecycle, SystemRole};
+use crate::model::{Date, Duration, Lifecycle, SystemRole};
 
-pub const ISO42001_YAML: &str = include_str!("../controls/iso42001.yaml");
-pub const ANNEX_C_YAML: &str = include_str!("../controls/annex_c.yaml");
-pub const EU_AI_ACT_YAML: &str = include_str!("../controls/eu_ai_act.yaml");
+pub const ISO42001_YAML: &str = include_str!("../../controls/iso42001.yaml");
+pub const ANNEX_C_YAML: &str = include_str!("../../controls/annex_c.yaml");
+pub const EU_AI_ACT_YAML: &str = include_str!("../../controls/eu_ai_act.yaml");
 
 /// What kind of catalogue entry a control is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -127,7 +129,7 @@ impl Control {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawControl {
-    pub id: crate::inventory::model::ControlId,
+    pub id: crate::model::ControlId,
     #[serde(default)]
     pub title: Option<String>,
     #[serde(default)]
@@ -378,7 +380,7 @@ impl Catalog {
         let mut errors = Vec::new();
         let mut invalid_groups = Vec::new();
         for g in raw.groups {
-            if !crate::inventory::model::valid_id(&g.id) {
+            if !crate::model::valid_id(&g.id) {
                 errors.push(OverlayError {
                     entry: Some(OverlayEntry::Group(g.id.clone())),
                     message: format!(
@@ -399,7 +401,7 @@ impl Catalog {
         }
         for rc in raw.controls {
             let id = rc.id.0.clone();
-            if !crate::inventory::model::valid_id(&id) {
+            if !crate::model::valid_id(&id) {
                 errors.push(OverlayError {
                     entry: Some(OverlayEntry::Control(id.clone())),
                     message: format!(
@@ -507,7 +509,7 @@ pub struct OverlayError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::inventory::model as m;
+    use crate::model as m;
 
     const CLAUSES: &[(&str, &str)] = &[
         ("4.1", "Understanding the organization and its context"),

@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Deserializer};
 
 use crate::diag::{Diagnostic, Location, suggest};
-use crate::inventory::model::{Date, Duration};
-use crate::yaml::Pos;
+use crate::load::yaml::Pos;
+use crate::model::{Date, Duration};
 
 pub const CONFIG_FILE: &str = "aims.toml";
 
@@ -97,7 +97,7 @@ pub struct ReportConfig {
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Rows an HTML or Markdown report (and so a pack) may lay out:
-    /// see [`crate::report::DEFAULT_REPORT_ROWS`].
+    /// see [`crate::render::report::DEFAULT_REPORT_ROWS`].
     #[serde(default)]
     pub report_rows: Option<u64>,
 }

@@ -23,8 +23,8 @@ use serde::Serialize;
 
 use crate::assess::{ControlGap, Gap, Level};
 use crate::catalog::{Kind, Stage};
-use crate::inventory::Project;
-use crate::inventory::model::{
+use crate::load::Project;
+use crate::model::{
     AuditKind, Certification, Date, Duration, DurationUnit, Lifecycle, Policy, Tier,
 };
 

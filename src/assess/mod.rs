@@ -5,15 +5,19 @@
 //! lowest the facts support, and an error finding from a non-evidence rule
 //! on a control caps that scope at `partial`.
 
+pub mod classify;
+pub mod evidence;
+pub mod readiness;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use crate::assess::evidence::{Evidence, Freshness, judge_statement};
 use crate::catalog::{Control, Kind};
 use crate::diag::Severity;
-use crate::evidence::{Evidence, Freshness, judge_statement};
-use crate::inventory::Project;
-use crate::inventory::model::*;
+use crate::load::Project;
+use crate::model::*;
 use crate::rules::{self, Finding};
 
 /// The status ladder of the contract, lowest first (`not-applicable` aside).

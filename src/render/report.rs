@@ -11,24 +11,24 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::assess::classify::{Classification, classify};
+use crate::assess::evidence::{Evidence, Freshness, judge_statement};
 use crate::assess::{Gap, Level, Regression};
 use crate::catalog::{Control, Kind};
-use crate::classify::{Classification, classify};
-use crate::escape;
-use crate::evidence::{Evidence, Freshness, judge_statement};
-use crate::inventory::Project;
-use crate::inventory::model::*;
-use crate::output::RunError;
+use crate::load::Project;
+use crate::model::*;
+use crate::render::escape;
+use crate::render::output::RunError;
 
 /// The embedded templates, by name. `--templates DIR` overrides any of them file by file.
 pub const TEMPLATES: &[(&str, &str)] = &[
-    ("report.html", include_str!("../templates/report.html")),
-    ("report.md", include_str!("../templates/report.md")),
-    ("soa.html", include_str!("../templates/soa.html")),
-    ("soa.md", include_str!("../templates/soa.md")),
+    ("report.html", include_str!("../../templates/report.html")),
+    ("report.md", include_str!("../../templates/report.md")),
+    ("soa.html", include_str!("../../templates/soa.html")),
+    ("soa.md", include_str!("../../templates/soa.md")),
     (
         "pack-index.html",
-        include_str!("../templates/pack-index.html"),
+        include_str!("../../templates/pack-index.html"),
     ),
 ];
 
@@ -59,7 +59,7 @@ pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
     });
     // A template that is a symlink out of the templates folder is refused,
     // never read: its first line would show in a parse error.
-    let root = dir.map(crate::safe::Root::new);
+    let root = dir.map(crate::load::safe::Root::new);
     for (name, text) in TEMPLATES {
         let text = match (&root, dir) {
             (Some(root), Some(d)) if d.join(name).symlink_metadata().is_ok() => {
@@ -72,10 +72,10 @@ pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
                     .map_err(|r| cannot(r.to_string()))?;
                 let mut t = String::new();
                 std::io::Read::read_to_string(
-                    &mut std::io::Read::take(opened.file, crate::inventory::MAX_FILE_BYTES),
+                    &mut std::io::Read::take(opened.file, crate::load::MAX_FILE_BYTES),
                     &mut t,
                 )
-                .map_err(|e| cannot(crate::safe::io_reason(&e)))?;
+                .map_err(|e| cannot(crate::load::safe::io_reason(&e)))?;
                 t
             }
             _ => (*text).to_string(),
@@ -150,7 +150,7 @@ pub fn context(view: Value) -> Result<tera::Context, RunError> {
 
 /// Render a template into `out` as it goes (a file or standard output),
 /// never building the whole text in memory. A failed write is reported
-/// by the writer's owner (see [`crate::output::emit_with`]).
+/// by the writer's owner (see [`crate::render::output::emit_with`]).
 pub fn render_to(
     t: &tera::Tera,
     name: &str,
@@ -900,7 +900,7 @@ pub(crate) mod tests {
     /// `group_id` behind the loader's back (the loader refuses such an id).
     pub(crate) fn injection_with_group_id(group_id: &str) -> Project {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut p = crate::inventory::load(Some(&root.join("tests/fixtures/injection")), root)
+        let mut p = crate::load::load(Some(&root.join("tests/fixtures/injection")), root)
             .expect("the injection fixture loads");
         for g in p.catalog.groups.iter_mut().filter(|g| g.id == "INJ") {
             g.id = group_id.to_string();
@@ -916,7 +916,7 @@ pub(crate) mod tests {
     #[test]
     fn markdown_templates_escape_every_user_string_ids_included() {
         let project = injection_with_group_id(HOSTILE_ID);
-        let as_of = crate::output::ymd(2026, 11, 24);
+        let as_of = crate::render::output::ymd(2026, 11, 24);
         let ev = Evidence::new(&project.evidence_root);
         let gap = crate::assess::gap_with(&project, as_of, &ev);
         assert!(
@@ -931,7 +931,7 @@ pub(crate) mod tests {
             out_dir: project.root.clone(),
             link_root: project.evidence_root.clone(),
             regressions: None,
-            crosswalks: crate::crosswalk::report_sections(&project, &gap),
+            crosswalks: crate::catalog::crosswalk::report_sections(&project, &gap),
             evidence: &ev,
         };
         let t = engine(None).unwrap();

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use crate::inventory::model::Date;
+use crate::model::Date;
 
 /// Why a run could not complete (exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -64,7 +64,8 @@ pub fn envelope<T: Serialize>(command: &str, data: T) -> Result<String, RunError
         generated_at: generated_at()?.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         data,
     };
-    let mut s = crate::escape::json_pretty(&env).map_err(|e| RunError::Io(e.to_string()))?;
+    let mut s =
+        crate::render::escape::json_pretty(&env).map_err(|e| RunError::Io(e.to_string()))?;
     s.push('\n');
     Ok(s)
 }
@@ -76,7 +77,7 @@ pub enum Guard<'a> {
     /// No inventory is loaded (`aims controls --output`, `aims keygen`).
     #[default]
     None,
-    Project(&'a crate::inventory::Project),
+    Project(&'a crate::load::Project),
 }
 
 impl Guard<'_> {
@@ -101,7 +102,7 @@ impl Guard<'_> {
         for x in &p.config.catalog.extra {
             add(p.root.join(x), "a catalogue overlay".into());
         }
-        let ev = crate::evidence::Evidence::new(&p.evidence_root);
+        let ev = crate::assess::evidence::Evidence::new(&p.evidence_root);
         for f in crate::pack::evidence_files(p, &ev).0 {
             add(p.evidence_root.join(&f), format!("evidence `{f}`"));
         }
@@ -483,7 +484,7 @@ fn journal(
 ) -> String {
     let mut out = String::new();
     for (rel, content) in files {
-        let sha = crate::evidence::hash_reader(&mut content.as_bytes()).unwrap_or_default();
+        let sha = crate::assess::evidence::hash_reader(&mut content.as_bytes()).unwrap_or_default();
         out.push_str(&format!("file {sha} {rel}\n"));
     }
     for sub in new_dirs.keys() {
@@ -515,7 +516,7 @@ fn roll_back(dir: &Path, journal: &str) {
         let p = dir.join(rel);
         p.symlink_metadata().is_ok_and(|m| m.is_file())
             && std::fs::File::open(&p)
-                .and_then(|mut f| crate::evidence::hash_reader(&mut f))
+                .and_then(|mut f| crate::assess::evidence::hash_reader(&mut f))
                 .is_ok_and(|h| h == sha)
     };
     // Every file listed must be a plain relative name of ours.
@@ -541,7 +542,7 @@ fn roll_back(dir: &Path, journal: &str) {
 }
 
 /// Human (terminal) text: printed or written after the last terminal pass
-/// ([`crate::escape::term_output`]), which lets through only aims' own
+/// ([`crate::render::escape::term_output`]), which lets through only aims' own
 /// colour codes, and only when `colour`.
 pub fn emit_human(
     content: &str,
@@ -549,7 +550,11 @@ pub fn emit_human(
     colour: bool,
     guard: Guard,
 ) -> Result<(), RunError> {
-    emit(&crate::escape::term_output(content, colour), out, guard)
+    emit(
+        &crate::render::escape::term_output(content, colour),
+        out,
+        guard,
+    )
 }
 
 /// Stream to stdout, or to `--output` (through a temporary file and a
@@ -638,7 +643,7 @@ mod tests {
         // first rename leaves: one file in place, its journal beside it.
         let mut text = String::new();
         for (rel, content) in &files {
-            let sha = crate::evidence::hash_reader(&mut content.as_bytes()).unwrap();
+            let sha = crate::assess::evidence::hash_reader(&mut content.as_bytes()).unwrap();
             text.push_str(&format!("file {sha} {rel}\n"));
         }
         text.push_str("dir sub\n");

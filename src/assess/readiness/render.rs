@@ -2,14 +2,14 @@
 
 use super::*;
 
-pub(super) fn new_table(header: &[&str]) -> crate::term::Table {
-    crate::term::Table::with_width(header, WIDTH as u16)
+pub(super) fn new_table(header: &[&str]) -> crate::cli::term::Table {
+    crate::cli::term::Table::with_width(header, WIDTH as u16)
 }
 
 /// Wrap text to the terminal width, breaking words that cannot fit. The
 /// text is escaped for the terminal first, so the escapes are measured.
 pub(super) fn wrap(text: &str, first: &str, rest: &str) -> String {
-    let text = crate::escape::term_line(text);
+    let text = crate::render::escape::term_line(text);
     let mut lines: Vec<String> = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
@@ -200,14 +200,14 @@ pub fn readiness_table(r: &Readiness) -> String {
 }
 
 /// Composed text (messages that quote ids in backticks) in Markdown: see
-/// [`crate::escape::md_spans`].
+/// [`crate::render::escape::md_spans`].
 pub(super) fn cell(s: &str) -> String {
-    crate::escape::md_spans(s)
+    crate::render::escape::md_spans(s)
 }
 
-/// User text (titles, ids) in Markdown: see [`crate::escape::md`].
+/// User text (titles, ids) in Markdown: see [`crate::render::escape::md`].
 pub(super) fn md_text(s: &str) -> String {
-    crate::escape::md(s)
+    crate::render::escape::md(s)
 }
 
 /// The Markdown view, for a pull request comment or a wiki page.

@@ -55,7 +55,7 @@ impl Refusal {
             io::ErrorKind::NotFound => Refusal::Missing,
             io::ErrorKind::PermissionDenied => Refusal::Denied,
             _ if e.raw_os_error() == Some(ELOOP) => Refusal::Io("it is a symlink loop".to_string()),
-            _ => Refusal::Io(crate::safe::io_reason(e)),
+            _ => Refusal::Io(crate::load::safe::io_reason(e)),
         }
     }
 }

@@ -9,20 +9,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::assess::{Gap, Level};
-use crate::inventory::Project;
+use crate::load::Project;
 
 const FILES: &[(&str, &str)] = &[
     (
         "nist-ai-rmf",
-        include_str!("../controls/crosswalk/nist-ai-rmf.yaml"),
+        include_str!("../../controls/crosswalk/nist-ai-rmf.yaml"),
     ),
     (
         "eu-ai-act",
-        include_str!("../controls/crosswalk/eu-ai-act.yaml"),
+        include_str!("../../controls/crosswalk/eu-ai-act.yaml"),
     ),
     (
         "iso27001",
-        include_str!("../controls/crosswalk/iso27001.yaml"),
+        include_str!("../../controls/crosswalk/iso27001.yaml"),
     ),
 ];
 

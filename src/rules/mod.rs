@@ -9,12 +9,12 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::assess::evidence::{Evidence, Freshness};
 use crate::catalog::Catalog;
-use crate::config::{Config, Level};
 use crate::diag::{Location, Severity};
-use crate::evidence::{Evidence, Freshness};
-use crate::inventory::Project;
-use crate::inventory::model::*;
+use crate::load::Project;
+use crate::load::config::{Config, Level};
+use crate::model::*;
 
 /// A rule's documentation and default severity.
 #[derive(Debug, Clone, Copy, Serialize)]
@@ -463,7 +463,7 @@ struct Ctx<'a> {
     out: Vec<Finding>,
     /// The EU AI Act classification of each system, in inventory order,
     /// computed once for every check that needs it.
-    tiers: Vec<crate::classify::Classification>,
+    tiers: Vec<crate::assess::classify::Classification>,
 }
 
 impl Ctx<'_> {
@@ -500,7 +500,7 @@ pub fn run_with(project: &Project, as_of: Date, ev: &Evidence) -> Vec<Finding> {
         .inventory
         .systems
         .iter()
-        .map(|s| crate::classify::classify(s, &project.catalog.ai_act, as_of))
+        .map(|s| crate::assess::classify::classify(s, &project.catalog.ai_act, as_of))
         .collect();
     let mut cx = Ctx {
         inv: &project.inventory,
@@ -766,9 +766,10 @@ fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
                 src.loc_of(&p),
             );
         }
-        for (i, j) in crate::evidence::judge_statement(ev, st, control, inv, config, cx.as_of)
-            .into_iter()
-            .enumerate()
+        for (i, j) in
+            crate::assess::evidence::judge_statement(ev, st, control, inv, config, cx.as_of)
+                .into_iter()
+                .enumerate()
         {
             let idx = i.to_string();
             let mut p = base.to_vec();

@@ -11,12 +11,12 @@ use globset::{GlobBuilder, GlobMatcher};
 use serde::Deserialize;
 
 use super::MAX_FILE_BYTES;
-use super::model::*;
 use crate::catalog::{Catalog, RawCatalog};
-use crate::config::{self, CONFIG_FILE, Config};
 use crate::diag::{Diagnostic, Location, Sources, display_path, suggest};
-use crate::safe::{Refusal, Root};
-use crate::yaml::{self, Node, Pos, Value};
+use crate::load::config::{self, CONFIG_FILE, Config};
+use crate::load::safe::{Refusal, Root};
+use crate::load::yaml::{self, Node, Pos, Value};
+use crate::model::*;
 
 /// Everything `aims` knows about one AIMS after a successful load.
 #[derive(Debug)]
@@ -535,7 +535,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     if let Some(r) = &config.evidence_root {
         let rp = Path::new(r);
         if rp.is_absolute()
-            || crate::safe::normalise(rp).is_none()
+            || crate::load::safe::normalise(rp).is_none()
             || matches!(l.root.resolve(rp), Err(Refusal::Outside))
         {
             l.err(
@@ -647,7 +647,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
                 "load/file-name",
                 format!(
                     "inventory file `{name}` was not read: {}",
-                    crate::evidence::not_utf8_reason(rel)
+                    crate::assess::evidence::not_utf8_reason(rel)
                 ),
                 Some(Location::new(&name, Pos::default())),
                 Some(

@@ -10,7 +10,7 @@
 use serde::Serialize;
 
 use crate::catalog::{ActEntry, AiAct, CatalogRole, Obligation};
-use crate::inventory::model::{
+use crate::model::{
     AnnexIii, Art63Exception, Date, EuAiAct, Gpai, System, SystemRole, Tier, Transparency,
 };
 
@@ -351,7 +351,7 @@ fn article_number(article: &str) -> u32 {
 mod tests {
     use super::*;
     use crate::catalog::Catalog;
-    use crate::inventory::model::InventoryFile;
+    use crate::model::InventoryFile;
 
     fn act() -> &'static AiAct {
         &Catalog::embedded().ai_act
@@ -368,8 +368,8 @@ mod tests {
         if !eu.is_empty() {
             text.push_str(&format!("eu_ai_act: {eu}\n"));
         }
-        let node = crate::yaml::parse(&text).unwrap();
-        let (r, unknown) = crate::yaml::from_node::<System>(&node);
+        let node = crate::load::yaml::parse(&text).unwrap();
+        let (r, unknown) = crate::load::yaml::from_node::<System>(&node);
         assert!(unknown.is_empty(), "{unknown:?}");
         r.unwrap_or_else(|e| panic!("{}", e.message))
     }
@@ -815,31 +815,31 @@ mod tests {
     fn fixtures_classify_as_their_comments_say() {
         let cases: &[(&str, &str, Tier, &[&str])] = &[
             (
-                include_str!("../tests/fixtures/classify/prohibited.yaml"),
+                include_str!("../../tests/fixtures/classify/prohibited.yaml"),
                 "citizen-score",
                 Tier::Prohibited,
                 &["Art. 5(1)(c)"],
             ),
             (
-                include_str!("../tests/fixtures/classify/high-annex-iii.yaml"),
+                include_str!("../../tests/fixtures/classify/high-annex-iii.yaml"),
                 "cv-screening",
                 Tier::High,
                 &["Annex III 4(a)", "Art. 6(2)"],
             ),
             (
-                include_str!("../tests/fixtures/classify/high-annex-iii.yaml"),
+                include_str!("../../tests/fixtures/classify/high-annex-iii.yaml"),
                 "credit-scoring",
                 Tier::High,
                 &["Annex III 5(b)", "Art. 6(2)"],
             ),
             (
-                include_str!("../tests/fixtures/classify/art6-3-exception.yaml"),
+                include_str!("../../tests/fixtures/classify/art6-3-exception.yaml"),
                 "cv-parser",
                 Tier::Minimal,
                 &["Art. 6(3)(a)"],
             ),
             (
-                include_str!("../tests/fixtures/classify/art6-3-exception.yaml"),
+                include_str!("../../tests/fixtures/classify/art6-3-exception.yaml"),
                 "candidate-ranker",
                 Tier::High,
                 &[
@@ -849,27 +849,27 @@ mod tests {
                 ],
             ),
             (
-                include_str!("../tests/fixtures/classify/limited-gpai.yaml"),
+                include_str!("../../tests/fixtures/classify/limited-gpai.yaml"),
                 "support-assistant",
                 Tier::Limited,
                 &["Art. 50(1)", "Art. 50(2)", "Art. 53", "Art. 55"],
             ),
             (
-                include_str!("../tests/fixtures/classify/out-of-scope.yaml"),
+                include_str!("../../tests/fixtures/classify/out-of-scope.yaml"),
                 "us-claims-triage",
                 Tier::OutOfScope,
                 &["Art. 2"],
             ),
             (
-                include_str!("../tests/fixtures/classify/not-assessed.yaml"),
+                include_str!("../../tests/fixtures/classify/not-assessed.yaml"),
                 "meeting-notes",
                 Tier::Minimal,
                 &[],
             ),
         ];
         for (text, id, tier, basis) in cases {
-            let node = crate::yaml::parse(text).unwrap();
-            let (file, unknown) = crate::yaml::from_node::<InventoryFile>(&node);
+            let node = crate::load::yaml::parse(text).unwrap();
+            let (file, unknown) = crate::load::yaml::from_node::<InventoryFile>(&node);
             assert!(unknown.is_empty(), "{id}: {unknown:?}");
             let file = file.unwrap_or_else(|e| panic!("{id}: {}", e.message));
             let s = file

@@ -255,7 +255,8 @@ pub(super) fn impact_fact(project: &Project, as_of: Date) -> Result<String, Stri
         .iter()
         .filter(|s| s.lifecycle != Lifecycle::Retired)
         .filter(|s| {
-            crate::classify::classify(s, &project.catalog.ai_act, as_of).tier != Tier::OutOfScope
+            crate::assess::classify::classify(s, &project.catalog.ai_act, as_of).tier
+                != Tier::OutOfScope
         })
         .collect();
     let without: Vec<&str> = systems

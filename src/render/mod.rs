@@ -1,0 +1,6 @@
+//! Rendering: every output `aims` writes, one escaper per output language.
+
+pub mod ci;
+pub mod escape;
+pub mod output;
+pub mod report;
