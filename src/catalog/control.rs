@@ -1,0 +1,161 @@
+//! Catalogue entries: clauses, Annex A controls and their groups, and the
+//! raw form in which the embedded data and overlays write them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Duration, Lifecycle, SystemRole};
+
+/// What kind of catalogue entry a control is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Clause,
+    AnnexA,
+    Custom,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Clause => "clause",
+            Kind::AnnexA => "annex-a",
+            Kind::Custom => "custom",
+        }
+    }
+}
+
+/// Whom a control is judged for: the organisation, each AI system, or both.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AppliesTo {
+    Organization,
+    System,
+    Both,
+}
+
+impl AppliesTo {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AppliesTo::Organization => "organization",
+            AppliesTo::System => "system",
+            AppliesTo::Both => "both",
+        }
+    }
+    pub fn per_system(self) -> bool {
+        matches!(self, AppliesTo::System | AppliesTo::Both)
+    }
+}
+
+/// Which certification stage looks at a control first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Stage {
+    Documentation,
+    Operation,
+}
+
+/// A role as the catalogue names it (a provider that develops, a deployer that buys in).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CatalogRole {
+    Provider,
+    Deployer,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub title: String,
+    pub kind: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objective: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Control {
+    pub id: String,
+    pub title: String,
+    pub group: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subgroup: Option<String>,
+    pub kind: Kind,
+    pub applies_to: AppliesTo,
+    pub roles: Vec<CatalogRole>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lifecycle: Vec<Lifecycle>,
+    pub stage: Stage,
+    pub asks: String,
+    pub evidence: Vec<String>,
+    pub freshness: Duration,
+    pub effort_weeks: u8,
+    /// The user's own licensed wording, laid over ours with `[catalog] extra`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// `embedded`, or the overlay file that added or changed it.
+    pub source: String,
+}
+
+impl Control {
+    /// Does this control concern a system with this role and life-cycle stage?
+    /// Retired systems are never judged.
+    pub fn applies_to_system(&self, role: SystemRole, lifecycle: Lifecycle) -> bool {
+        if !self.applies_to.per_system() || lifecycle == Lifecycle::Retired {
+            return false;
+        }
+        if !self.lifecycle.is_empty() && !self.lifecycle.contains(&lifecycle) {
+            return false;
+        }
+        self.roles.is_empty()
+            || (role.is_provider() && self.roles.contains(&CatalogRole::Provider))
+            || (role.is_deployer() && self.roles.contains(&CatalogRole::Deployer))
+    }
+}
+
+/// A control entry as written in YAML (embedded or overlay).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawControl {
+    pub id: crate::model::ControlId,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub group: Option<String>,
+    #[serde(default)]
+    pub subgroup: Option<String>,
+    #[serde(default)]
+    pub kind: Option<Kind>,
+    #[serde(default)]
+    pub applies_to: Option<AppliesTo>,
+    #[serde(default)]
+    pub roles: Option<Vec<CatalogRole>>,
+    #[serde(default)]
+    pub lifecycle: Option<Vec<Lifecycle>>,
+    #[serde(default)]
+    pub stage: Option<Stage>,
+    #[serde(default)]
+    pub asks: Option<String>,
+    #[serde(default)]
+    pub evidence: Option<Vec<String>>,
+    #[serde(default)]
+    pub freshness: Option<Duration>,
+    #[serde(default)]
+    pub effort_weeks: Option<u8>,
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCatalog {
+    #[serde(default)]
+    pub catalog: Option<String>,
+    #[serde(default)]
+    pub standard: Option<String>,
+    #[serde(default)]
+    pub version: Option<String>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub controls: Vec<RawControl>,
+}
