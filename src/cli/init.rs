@@ -36,7 +36,7 @@ pub(super) fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
         ),
     ];
     // Undo first what an init killed half-way here had put in place.
-    output::sweep_stale(&dir);
+    write::sweep_stale(&dir);
     // Never overwrite: if any file exists, write none of them.
     let existing: Vec<String> = files
         .iter()
@@ -54,7 +54,7 @@ pub(super) fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
     if !dir.is_dir() {
         return Err(RunError::Io(format!("`{}` is not a folder", dir.display())).into());
     }
-    output::write_all_or_none(&dir, &files)?;
+    write::write_all_or_none(&dir, &files)?;
     if !term.quiet {
         emit_human(
             &format!(

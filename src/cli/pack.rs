@@ -294,8 +294,8 @@ pub(super) fn keygen_cmd(a: KeygenArgs) -> Result<u8, Failure> {
     }
     let (s, p) = crate::pack::keygen()?;
     // Private from its first byte: never readable by others, not even briefly.
-    output::write_file_mode(&secret, s.as_bytes(), false, Guard::None, 0o600)?;
-    output::write_file(&public, p.as_bytes(), false, Guard::None)?;
+    write::write_file_mode(&secret, s.as_bytes(), false, Guard::None, 0o600)?;
+    write::write_file(&public, p.as_bytes(), false, Guard::None)?;
     emit_human(
         &format!(
             "wrote {} (keep it secret) and {} (give it to the auditor)\n",

@@ -69,7 +69,7 @@ pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
         DocFormat::Html => "report.html",
         DocFormat::Markdown => "report.md",
     };
-    output::emit_with(&a.common.out, Guard::Project(&project), &mut |w| {
+    emit::emit_with(&a.common.out, Guard::Project(&project), &mut |w| {
         crate::render::report::render_to(&engine, name, &ctx, w)
     })?;
     Ok(EXIT_OK)

@@ -19,7 +19,8 @@ use crate::assess::evidence::{Evidence, hash_reader};
 use crate::load::Project;
 use crate::load::safe::Root;
 use crate::model::EvidenceRef;
-use crate::render::output::{Guard, RunError};
+use crate::render::output::RunError;
+use crate::render::write::Guard;
 use std::sync::Arc;
 
 pub const MANIFEST: &str = "manifest.json";
@@ -542,25 +543,25 @@ pub fn write(
             check_previous_pack(target)?;
         }
     }
-    let parent = crate::render::output::parent_of(target);
+    let parent = crate::render::write::parent_of(target);
     if !parent.is_dir() {
         return Err(RunError::Io(format!(
             "cannot write `{shown}`: folder `{}` does not exist",
             parent.display()
         )));
     }
-    crate::render::output::sweep_stale(&parent);
+    crate::render::write::sweep_stale(&parent);
     let is_zip = target
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("zip"))
         && !existing.as_ref().is_some_and(|m| m.is_dir());
     if is_zip {
-        let tmp = crate::render::output::tmp_builder(0o666)
+        let tmp = crate::render::write::tmp_builder(0o666)
             .suffix(".zip.tmp")
             .tempfile_in(&parent)
             .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", parent.display())))?;
         if existing.is_some() {
-            crate::render::output::keep_mode(tmp.as_file(), target);
+            crate::render::write::keep_mode(tmp.as_file(), target);
         }
         let records = {
             let file = tmp
@@ -647,7 +648,7 @@ pub fn write(
         return Ok(records);
     }
     // A folder: build it under a temporary name, then rename.
-    let tmp = crate::render::output::tmp_builder(0o777)
+    let tmp = crate::render::write::tmp_builder(0o777)
         .tempdir_in(&parent)
         .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", parent.display())))?;
     let put = |rel: &str| -> Result<(PathBuf, fs::File), RunError> {

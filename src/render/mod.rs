@@ -4,3 +4,4 @@ pub mod ci;
 pub mod escape;
 pub mod output;
 pub mod report;
+pub mod write;

@@ -150,7 +150,7 @@ pub fn context(view: Value) -> Result<tera::Context, RunError> {
 
 /// Render a template into `out` as it goes (a file or standard output),
 /// never building the whole text in memory. A failed write is reported
-/// by the writer's owner (see [`crate::render::output::emit_with`]).
+/// by the writer's owner (see [`crate::cli::emit::emit_with`]).
 pub fn render_to(
     t: &tera::Tera,
     name: &str,

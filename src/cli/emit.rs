@@ -1,0 +1,71 @@
+//! Printing a result: to standard output, or to `--output` through the
+//! safe writer. With `term`, the only code that writes to a terminal.
+
+use std::io::Write;
+
+use crate::render::output::RunError;
+use crate::render::write::{Guard, Sink, Writing, write_file, write_file_with};
+
+/// Human (terminal) text: printed or written after the last terminal pass
+/// ([`crate::render::escape::term_output`]), which lets through only aims' own
+/// colour codes, and only when `colour`.
+pub fn emit_human(
+    content: &str,
+    out: &crate::cli::OutputArgs,
+    colour: bool,
+    guard: Guard,
+) -> Result<(), RunError> {
+    emit(
+        &crate::render::escape::term_output(content, colour),
+        out,
+        guard,
+    )
+}
+
+/// Stream to stdout, or to `--output` (through a temporary file and a
+/// rename, like [`write_file`]): for outputs too large to hold in memory.
+pub fn emit_with(
+    out: &crate::cli::OutputArgs,
+    guard: Guard,
+    write: &mut Writing,
+) -> Result<(), RunError> {
+    match &out.output {
+        Some(p) => write_file_with(p, out.force, guard, 0o666, write),
+        None => {
+            let mut sink = Sink::new(std::io::BufWriter::new(std::io::stdout().lock()));
+            let wrote = write(&mut sink).and_then(|()| {
+                sink.flush()
+                    .map_err(|e| RunError::Io(format!("cannot write to standard output: {e}")))
+            });
+            match sink.error.take() {
+                // A closed pipe (`aims report | head`) is not an error worth a message.
+                Some(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Some(e) => Err(RunError::Io(format!(
+                    "cannot write to standard output: {e}"
+                ))),
+                None => wrote,
+            }
+        }
+    }
+}
+
+/// Print to stdout, or write `--output`.
+pub fn emit(content: &str, out: &crate::cli::OutputArgs, guard: Guard) -> Result<(), RunError> {
+    match &out.output {
+        Some(p) => write_file(p, content.as_bytes(), out.force, guard),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`aims controls | head`) is not an error worth a message.
+            match stdout
+                .write_all(content.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => Err(RunError::Io(format!(
+                    "cannot write to standard output: {e}"
+                ))),
+            }
+        }
+    }
+}

@@ -1,0 +1,561 @@
+//! Files that are never clobbered and never left half-written: a temporary
+//! file renamed into place, `--force` that replaces only what aims wrote,
+//! all-or-none writes with a journal, and a sweep of what a killed run left.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::render::output::RunError;
+
+/// What `--force` must never replace: the files of the loaded AIMS.
+/// Judged only when an existing target is about to be replaced.
+#[derive(Clone, Copy, Default)]
+pub enum Guard<'a> {
+    /// No inventory is loaded (`aims controls --output`, `aims keygen`).
+    #[default]
+    None,
+    Project(&'a crate::load::Project),
+}
+
+impl Guard<'_> {
+    /// The repository's own files (canonical): aims.toml, inventory files,
+    /// overlays and every cited evidence file, with what each is.
+    fn own_files(&self) -> Vec<(PathBuf, String)> {
+        let Guard::Project(p) = self else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut add = |path: PathBuf, what: String| {
+            if let Ok(c) = std::fs::canonicalize(&path) {
+                out.push((c, what));
+            }
+        };
+        if let Some(c) = &p.config_path {
+            add(c.clone(), "the settings file".into());
+        }
+        for f in &p.paths {
+            add(f.clone(), "an inventory file".into());
+        }
+        for x in &p.config.catalog.extra {
+            add(p.root.join(x), "a catalogue overlay".into());
+        }
+        let ev = crate::assess::evidence::Evidence::new(&p.evidence_root);
+        for f in crate::pack::evidence_files(p, &ev).0 {
+            add(p.evidence_root.join(&f), format!("evidence `{f}`"));
+        }
+        out
+    }
+
+    /// Folders that hold the AIMS itself: replacing one (or a folder
+    /// around one) would delete it.
+    fn own_folders(&self) -> Vec<PathBuf> {
+        let Guard::Project(p) = self else {
+            return Vec::new();
+        };
+        [&p.root, &p.evidence_root]
+            .into_iter()
+            .filter_map(|d| std::fs::canonicalize(d).ok())
+            .collect()
+    }
+
+    /// Refuse to replace `target` (which exists) when it is not ours to replace.
+    pub fn check_replace(&self, target: &Path) -> Result<(), RunError> {
+        let shown = target.display();
+        let meta = match target.symlink_metadata() {
+            Ok(m) => m,
+            Err(_) => return Ok(()),
+        };
+        if meta.file_type().is_symlink() {
+            return Err(RunError::Usage(format!(
+                "`{shown}` is a symlink; --force replaces only files and packs aims wrote, never a link. Remove it or choose another --output"
+            )));
+        }
+        let canon = std::fs::canonicalize(target)
+            .map_err(|e| RunError::Io(format!("cannot replace `{shown}`: {e}")))?;
+        if meta.is_dir() {
+            for f in self.own_folders() {
+                if f.starts_with(&canon) {
+                    return Err(RunError::Usage(format!(
+                        "`{shown}` holds the AIMS itself (its inventory or evidence root); --force never replaces it. Choose another --output"
+                    )));
+                }
+            }
+        }
+        for (f, what) in self.own_files() {
+            if f == canon || (meta.is_dir() && f.starts_with(&canon)) {
+                let inside = if f == canon { "is" } else { "holds" };
+                return Err(RunError::Usage(format!(
+                    "`{shown}` {inside} {what} of this AIMS; --force never replaces the repository's own files. Choose another --output"
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Prefix of every temporary file or folder `aims` creates beside a
+/// target; the process id lets a later run sweep what a killed run left.
+const TMP_PREFIX: &str = ".aims-tmp-";
+
+/// A builder for a temporary file or folder, created with `mode` less the
+/// umask: 0o666 gives 0644 and 0o777 gives 0755 under 022 (not tempfile's
+/// private 0600); a secret key asks for 0o600 from the start.
+pub fn tmp_builder<'a>(mode: u32) -> tempfile::Builder<'a, 'a> {
+    let mut b = tempfile::Builder::new();
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    b.prefix(PREFIX.get_or_init(|| format!("{TMP_PREFIX}{}-", std::process::id())));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        b.permissions(std::fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    b
+}
+
+/// Remove what killed runs left in `dir`: temporary files and folders of
+/// processes that no longer exist. Best effort; never touches anything else.
+pub fn sweep_stale(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let entries: Vec<std::fs::DirEntry> = entries.flatten().collect();
+    // First undo what a killed `write_all_or_none` had half renamed into
+    // place, which its journal lists; then remove its temporary files.
+    for e in &entries {
+        let name = e.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(TMP_PREFIX))
+            .and_then(|r| r.strip_suffix(JOURNAL_SUFFIX))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_alive(pid) {
+            if let Ok(text) = std::fs::read_to_string(e.path()) {
+                roll_back(dir, &text);
+            }
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+    for e in entries {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let p = e.path();
+        let _ = match e.file_type() {
+            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&p),
+            Ok(_) => std::fs::remove_file(&p),
+            Err(_) => Ok(()),
+        };
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_alive(pid: u32) -> bool {
+    Path::new(&format!("/proc/{pid}")).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_alive(_: u32) -> bool {
+    // Without /proc we cannot tell; keep it.
+    true
+}
+
+/// The folder `path` is written in.
+pub fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// Give the new file the mode of the one it replaces (`--force` keeps 0644).
+pub fn keep_mode(new: &std::fs::File, old: &Path) {
+    if let Ok(m) = std::fs::metadata(old) {
+        let _ = new.set_permissions(m.permissions());
+    }
+}
+
+/// Write `content` to `path` through a temporary file in the same folder
+/// and a rename, so a reader never sees half a file and a failed run
+/// leaves nothing. An existing file is kept unless `force`, and `force`
+/// never replaces the repository's own files (see [`Guard`]).
+pub fn write_file(path: &Path, content: &[u8], force: bool, guard: Guard) -> Result<(), RunError> {
+    write_file_mode(path, content, force, guard, 0o666)
+}
+
+/// [`write_file`] with the mode to create a new file with (before the umask).
+pub fn write_file_mode(
+    path: &Path,
+    content: &[u8],
+    force: bool,
+    guard: Guard,
+    mode: u32,
+) -> Result<(), RunError> {
+    write_file_with(path, force, guard, mode, &mut |w| {
+        w.write_all(content)
+            .map_err(|e| RunError::Io(e.to_string()))
+    })
+}
+
+/// What writes an output: given the writer, it streams the content.
+pub type Writing<'a> = dyn FnMut(&mut dyn Write) -> Result<(), RunError> + 'a;
+
+/// A writer that keeps the first I/O error it meets, so that a renderer
+/// which reports only "an I/O error" still lets the run say what failed.
+pub struct Sink<W: Write> {
+    inner: W,
+    pub(crate) error: Option<std::io::Error>,
+}
+
+impl<W: Write> Sink<W> {
+    pub fn new(inner: W) -> Self {
+        Sink { inner, error: None }
+    }
+
+    fn keep(&mut self, e: std::io::Error) -> std::io::Error {
+        let copy = std::io::Error::new(e.kind(), e.to_string());
+        self.error.get_or_insert(e);
+        copy
+    }
+}
+
+impl<W: Write> Write for Sink<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).map_err(|e| self.keep(e))
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().map_err(|e| self.keep(e))
+    }
+}
+
+/// [`write_file_mode`], with the content streamed by `write` instead of
+/// held in memory.
+pub fn write_file_with(
+    path: &Path,
+    force: bool,
+    guard: Guard,
+    mode: u32,
+    write: &mut Writing,
+) -> Result<(), RunError> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(RunError::Usage(format!(
+            "--output `{shown}` is a folder; name a file"
+        )));
+    }
+    let exists = path.symlink_metadata().is_ok();
+    if exists && !force {
+        return Err(RunError::Usage(format!(
+            "`{shown}` already exists; pass --force to overwrite it"
+        )));
+    }
+    if exists {
+        guard.check_replace(path)?;
+    }
+    let dir = parent_of(path);
+    if !dir.is_dir() {
+        return Err(RunError::Io(format!(
+            "cannot write `{shown}`: folder `{}` does not exist",
+            dir.display()
+        )));
+    }
+    sweep_stale(&dir);
+    let tmp = tmp_builder(mode)
+        .tempfile_in(&dir)
+        .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", dir.display())))?;
+    if exists {
+        keep_mode(tmp.as_file(), path);
+    }
+    {
+        let mut sink = Sink::new(std::io::BufWriter::new(tmp.as_file()));
+        let wrote = write(&mut sink).and_then(|()| {
+            sink.flush()
+                .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))
+        });
+        // A write that failed is said as the system said it, whatever the
+        // renderer made of it; the temporary file is removed on return.
+        if let Some(e) = sink.error.take() {
+            return Err(RunError::Io(format!("cannot write `{shown}`: {e}")));
+        }
+        wrote?;
+    }
+    tmp.as_file()
+        .sync_all()
+        .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))?;
+    let result = if force {
+        tmp.persist(path).map(|_| ())
+    } else {
+        tmp.persist_noclobber(path).map(|_| ())
+    };
+    result.map_err(|e| {
+        if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+            RunError::Usage(format!(
+                "`{shown}` already exists; pass --force to overwrite it"
+            ))
+        } else {
+            RunError::Io(format!("cannot write `{shown}`: {}", e.error))
+        }
+    })
+}
+
+/// Write several new files under `dir` (`aims init`): each is staged
+/// complete under a temporary name first (a new sub-folder as a whole),
+/// then all are renamed into place under a journal. A run that fails
+/// undoes its renames at once; a run killed during the renames leaves
+/// part of the files and its journal, and the next run's [`sweep_stale`]
+/// undoes them, as it removes the temporary files. So the files end up
+/// all there or none. Never overwrites.
+pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), RunError> {
+    use std::collections::BTreeMap;
+    sweep_stale(dir);
+    let io = |what: &Path, e: std::io::Error| {
+        RunError::Io(format!("cannot write `{}`: {e}", what.display()))
+    };
+    // New sub-folders are built whole under a temporary name.
+    let mut new_dirs: BTreeMap<String, tempfile::TempDir> = BTreeMap::new();
+    let mut staged: Vec<(tempfile::NamedTempFile, PathBuf)> = Vec::new();
+    for (rel, content) in files {
+        let target = dir.join(rel);
+        let (sub, holder) = match rel.split_once('/') {
+            Some((sub, _)) if !dir.join(sub).exists() => {
+                if !new_dirs.contains_key(sub) {
+                    let t = tmp_builder(0o777).tempdir_in(dir).map_err(|e| io(dir, e))?;
+                    new_dirs.insert(sub.to_string(), t);
+                }
+                let t = &new_dirs[sub];
+                let inner = t.path().join(&rel[sub.len() + 1..]);
+                if let Some(p) = inner.parent() {
+                    std::fs::create_dir_all(p).map_err(|e| io(p, e))?;
+                }
+                (Some(sub), inner)
+            }
+            _ => (None, target.clone()),
+        };
+        let folder = parent_of(&holder);
+        let mut tmp = tmp_builder(0o666)
+            .tempfile_in(&folder)
+            .map_err(|e| io(&folder, e))?;
+        tmp.write_all(content.as_bytes())
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(|e| io(&target, e))?;
+        match sub {
+            // Inside a staged folder: give it its final name there now.
+            Some(_) => {
+                tmp.persist_noclobber(&holder)
+                    .map_err(|e| io(&target, e.error))?;
+            }
+            None => staged.push((tmp, target)),
+        }
+    }
+    // Several renames cannot be one: a journal of what is about to be put
+    // in place (with each file's hash) lets a run that fails half-way undo
+    // its renames at once, and lets the next run undo those of a run that
+    // was killed half-way (see `sweep_stale`). It is removed once all are in
+    // place, so the files end up all there or none.
+    let journal_text = journal(files, &new_dirs);
+    let journal_path = dir.join(format!(
+        "{TMP_PREFIX}{}{JOURNAL_SUFFIX}",
+        std::process::id()
+    ));
+    {
+        let mut j = tmp_builder(0o666)
+            .tempfile_in(dir)
+            .map_err(|e| io(dir, e))?;
+        j.write_all(journal_text.as_bytes())
+            .and_then(|_| j.as_file().sync_all())
+            .map_err(|e| io(&journal_path, e))?;
+        j.persist(&journal_path)
+            .map_err(|e| io(&journal_path, e.error))?;
+    }
+    let undo = |err: RunError| {
+        roll_back(dir, &journal_text);
+        let _ = std::fs::remove_file(&journal_path);
+        Err(err)
+    };
+    for (tmp, target) in staged {
+        if let Err(e) = tmp.persist_noclobber(&target) {
+            let err = if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                RunError::Usage(format!(
+                    "`{}` already exists; nothing was overwritten",
+                    target.display()
+                ))
+            } else {
+                io(&target, e.error)
+            };
+            return undo(err);
+        }
+    }
+    for (sub, t) in new_dirs {
+        let target = dir.join(&sub);
+        let staged = t.keep();
+        if let Err(e) = std::fs::rename(&staged, &target) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return undo(io(&target, e));
+        }
+    }
+    let _ = std::fs::remove_file(&journal_path);
+    Ok(())
+}
+
+/// Name ending of the journal of a [`write_all_or_none`] in progress:
+/// `.aims-tmp-PID-journal`.
+const JOURNAL_SUFFIX: &str = "-journal";
+
+/// One line per file (`file SHA256 PATH`) and per new folder
+/// (`dir PATH`), paths relative to the folder written in.
+fn journal(
+    files: &[(&str, String)],
+    new_dirs: &std::collections::BTreeMap<String, tempfile::TempDir>,
+) -> String {
+    let mut out = String::new();
+    for (rel, content) in files {
+        let sha = crate::assess::evidence::hash_reader(&mut content.as_bytes()).unwrap_or_default();
+        out.push_str(&format!("file {sha} {rel}\n"));
+    }
+    for sub in new_dirs.keys() {
+        out.push_str(&format!("dir {sub}\n"));
+    }
+    out
+}
+
+/// Undo a half-done [`write_all_or_none`] from its journal: remove each
+/// listed file that is exactly what that run wrote (a file changed since
+/// is kept), then each listed folder left empty. When every listed file is
+/// there and unchanged the run had finished its renames, and nothing is
+/// undone.
+fn roll_back(dir: &Path, journal: &str) {
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for line in journal.lines() {
+        match line.split_once(' ') {
+            Some(("file", rest)) => {
+                if let Some((sha, rel)) = rest.split_once(' ') {
+                    files.push((sha, rel));
+                }
+            }
+            Some(("dir", rel)) => dirs.push(rel),
+            _ => {}
+        }
+    }
+    let ours = |rel: &str, sha: &str| {
+        let p = dir.join(rel);
+        p.symlink_metadata().is_ok_and(|m| m.is_file())
+            && std::fs::File::open(&p)
+                .and_then(|mut f| crate::assess::evidence::hash_reader(&mut f))
+                .is_ok_and(|h| h == sha)
+    };
+    // Every file listed must be a plain relative name of ours.
+    let safe = |rel: &str| {
+        !rel.is_empty()
+            && Path::new(rel)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)))
+    };
+    if files.iter().all(|(sha, rel)| safe(rel) && ours(rel, sha)) {
+        return;
+    }
+    for (sha, rel) in files {
+        if safe(rel) && ours(rel, sha) {
+            let _ = std::fs::remove_file(dir.join(rel));
+        }
+    }
+    for rel in dirs {
+        if safe(rel) {
+            let _ = std::fs::remove_dir(dir.join(rel));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_refuses_to_clobber_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("out.json");
+        write_file(&p, b"one", false, Guard::None).unwrap();
+        let e = write_file(&p, b"two", false, Guard::None).unwrap_err();
+        assert!(e.to_string().contains("--force"));
+        assert_eq!(std::fs::read(&p).unwrap(), b"one");
+        write_file(&p, b"three", true, Guard::None).unwrap();
+        assert_eq!(std::fs::read(&p).unwrap(), b"three");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn a_half_done_write_all_or_none_is_undone_by_the_next_sweep() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let files = [
+            ("a.txt", "one".to_string()),
+            ("sub/b.txt", "two".to_string()),
+        ];
+        // What a run (of a process that no longer exists) killed after its
+        // first rename leaves: one file in place, its journal beside it.
+        let mut text = String::new();
+        for (rel, content) in &files {
+            let sha = crate::assess::evidence::hash_reader(&mut content.as_bytes()).unwrap();
+            text.push_str(&format!("file {sha} {rel}\n"));
+        }
+        text.push_str("dir sub\n");
+        let dead = 999_999_999u32;
+        let journal = d.join(format!("{TMP_PREFIX}{dead}{JOURNAL_SUFFIX}"));
+        std::fs::write(&journal, &text).unwrap();
+        std::fs::write(d.join("a.txt"), "one").unwrap();
+        std::fs::write(d.join("kept.txt"), "not ours").unwrap();
+        sweep_stale(d);
+        assert!(!d.join("a.txt").exists(), "the half-done rename is undone");
+        assert!(!journal.exists());
+        assert!(d.join("kept.txt").exists());
+        // A file changed since is never removed.
+        std::fs::write(&journal, &text).unwrap();
+        std::fs::write(d.join("a.txt"), "edited").unwrap();
+        sweep_stale(d);
+        assert_eq!(std::fs::read_to_string(d.join("a.txt")).unwrap(), "edited");
+        // Every file in place: the run had finished; nothing is undone.
+        std::fs::remove_file(d.join("a.txt")).unwrap();
+        write_all_or_none(d, &files).unwrap();
+        std::fs::write(&journal, &text).unwrap();
+        sweep_stale(d);
+        assert_eq!(std::fs::read_to_string(d.join("a.txt")).unwrap(), "one");
+        assert_eq!(std::fs::read_to_string(d.join("sub/b.txt")).unwrap(), "two");
+        assert!(!journal.exists());
+    }
+
+    #[test]
+    fn a_failed_rename_undoes_the_ones_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // `b.txt` appears after the caller checked: the run fails on it.
+        std::fs::write(d.join("b.txt"), "someone else's").unwrap();
+        let files = [("a.txt", "one".to_string()), ("b.txt", "two".to_string())];
+        assert!(write_all_or_none(d, &files).is_err());
+        assert!(!d.join("a.txt").exists(), "a.txt was left behind");
+        assert_eq!(
+            std::fs::read_to_string(d.join("b.txt")).unwrap(),
+            "someone else's"
+        );
+        let names: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names.len(), 1, "{names:?}");
+    }
+}
