@@ -2,14 +2,6 @@
 
 use super::*;
 
-#[derive(Serialize)]
-pub(super) struct Counts {
-    error: usize,
-    warning: usize,
-    note: usize,
-    waived: usize,
-}
-
 pub(super) fn counts(findings: &[Finding]) -> Counts {
     let live = |s: Severity| {
         findings
@@ -44,18 +36,14 @@ pub(super) fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
             Guard::Project(&project),
         )?,
         CheckFormat::Json => {
-            let data = json!({
-                "as_of": as_of,
-                "files": project.files,
-                "summary": c,
-                "passed": !failed,
-                "findings": findings,
-            });
-            emit(
-                &envelope("check", data)?,
-                &a.common.out,
-                Guard::Project(&project),
-            )?;
+            let view = CheckView {
+                as_of,
+                files: &project.files,
+                summary: c,
+                passed: !failed,
+                findings: &findings,
+            };
+            emit_json("check", view, &a.common.out, Guard::Project(&project))?;
         }
         CheckFormat::Human => {
             let live: Vec<Diagnostic> = findings

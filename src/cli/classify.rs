@@ -28,20 +28,16 @@ pub(super) fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
         .collect();
     let text = match a.format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|(s, c)| {
-                    json!({
-                        "id": s.id, "name": s.name, "role": s.role, "lifecycle": s.lifecycle,
-                        "tier": c.tier, "declared_tier": s.eu_ai_act.as_ref().and_then(|e| e.declared_tier),
-                        "assessed": c.assessed, "gpai": c.gpai, "basis": c.basis, "obligations": c.obligations,
-                    })
-                })
-                .collect();
-            envelope(
-                "classify",
-                json!({"as_of": as_of, "regulation": act.regulation, "systems": list}),
-            )?
+            let view = ClassifyView {
+                as_of,
+                regulation: &act.regulation,
+                systems: rows
+                    .iter()
+                    .map(|(s, c)| ClassifiedView::new(s, c))
+                    .collect(),
+            };
+            emit_json("classify", view, &a.common.out, Guard::Project(&project))?;
+            return Ok(EXIT_OK);
         }
         ListFormat::Table => {
             let mut out = format!(
@@ -116,10 +112,6 @@ pub(super) fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
             out
         }
     };
-    if a.format == ListFormat::Table {
-        emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
-    } else {
-        emit(&text, &a.common.out, Guard::Project(&project))?;
-    }
+    emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
     Ok(EXIT_OK)
 }

@@ -40,7 +40,11 @@ pub(super) fn controls(a: ControlsArgs) -> Result<u8, Failure> {
             .into());
         };
         let text = match a.format {
-            ListFormat::Json => envelope("controls", json!({"controls": [c]}))?,
+            ListFormat::Json => {
+                let view = ControlView { controls: [c] };
+                emit_json("controls", view, &a.out, Guard::None)?;
+                return Ok(EXIT_OK);
+            }
             ListFormat::Table => describe_control(&catalog, c),
         };
         if a.format == ListFormat::Table {
@@ -51,14 +55,18 @@ pub(super) fn controls(a: ControlsArgs) -> Result<u8, Failure> {
         return Ok(EXIT_OK);
     }
     let text = match a.format {
-        ListFormat::Json => envelope(
-            "controls",
-            json!({
-                "catalog": {"standard": catalog.standard, "version": catalog.version},
-                "groups": catalog.groups,
-                "controls": catalog.controls,
-            }),
-        )?,
+        ListFormat::Json => {
+            let view = CatalogView {
+                catalog: EditionView {
+                    standard: &catalog.standard,
+                    version: &catalog.version,
+                },
+                groups: &catalog.groups,
+                controls: &catalog.controls,
+            };
+            emit_json("controls", view, &a.out, Guard::None)?;
+            return Ok(EXIT_OK);
+        }
         ListFormat::Table => {
             let mut t = Table::new(&["ID", "Title", "Group", "Judged for", "Roles"]);
             for c in &catalog.controls {

@@ -69,3 +69,17 @@ pub fn emit(content: &str, out: &crate::cli::OutputArgs, guard: Guard) -> Result
         }
     }
 }
+
+/// A JSON envelope, streamed to stdout or `--output`.
+pub fn emit_json<T: serde::Serialize>(
+    command: &str,
+    data: T,
+    out: &crate::cli::OutputArgs,
+    guard: Guard,
+) -> Result<(), RunError> {
+    let mut data = Some(data);
+    emit_with(out, guard, &mut |w| match data.take() {
+        Some(d) => crate::render::output::envelope_to(w, command, d),
+        None => Ok(()),
+    })
+}

@@ -36,19 +36,18 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
         .collect();
     let under = threshold.filter(|t| result.summary.score < *t);
     let failed = !denied.is_empty() || under.is_some() || !regressions.is_empty();
-    let gate = json!({
-        "passed": !failed,
-        "fail_under": threshold,
-        "denied_findings": denied.len(),
-        "regressions": regressions,
-    });
+    let gate = GateView {
+        passed: !failed,
+        fail_under: threshold,
+        denied_findings: denied.len(),
+        regressions: &regressions,
+    };
     let table_colour = term.color_out && a.common.out.output.is_none();
     let text = match a.format {
         GapFormat::Json => {
-            let mut data =
-                serde_json::to_value(&result).map_err(|e| RunError::Io(e.to_string()))?;
-            data["gate"] = gate;
-            envelope("gap", data)?
+            let view = GapView { gap: &result, gate };
+            emit_json("gap", view, &a.common.out, Guard::Project(&project))?;
+            String::new()
         }
         GapFormat::Markdown => gap_markdown(&project, &result, &regressions),
         GapFormat::Sarif => crate::render::ci::sarif(&result.findings),
@@ -65,7 +64,7 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
     };
     if a.format == GapFormat::Table {
         emit_human(&text, &a.common.out, table_colour, Guard::Project(&project))?;
-    } else {
+    } else if a.format != GapFormat::Json {
         emit(&text, &a.common.out, Guard::Project(&project))?;
     }
     if !term.quiet || failed {

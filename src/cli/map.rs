@@ -17,10 +17,22 @@ pub(super) fn map_cmd(a: MapArgs) -> Result<u8, Failure> {
     let gap = project.as_ref().map(|p| assess::gap(p, as_of));
     let items = crate::catalog::crosswalk::map(cw, gap.as_ref());
     let text = match a.format {
-        TableFormat::Json => envelope(
-            "map",
-            json!({"target": cw.target, "title": cw.title, "sources": cw.sources, "with_inventory": gap.is_some(), "items": items}),
-        )?,
+        TableFormat::Json => {
+            let view = MapView {
+                target: &cw.target,
+                title: &cw.title,
+                sources: &cw.sources,
+                with_inventory: gap.is_some(),
+                items: &items,
+            };
+            emit_json(
+                "map",
+                view,
+                &a.common.out,
+                project.as_ref().map_or(Guard::None, Guard::Project),
+            )?;
+            return Ok(EXIT_OK);
+        }
         TableFormat::Markdown => {
             let mut o = format!("# ISO/IEC 42001 → {}\n\n", md(&cw.title));
             if let Some(p) = &project {

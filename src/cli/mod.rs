@@ -37,7 +37,6 @@ use risks::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
 use serde_json::json;
 
 use self::term::{GREEN, RED, Table, YELLOW, paint};
@@ -47,9 +46,10 @@ use crate::diag::{self, Diagnostic, Severity};
 use crate::load::{self, LoadFailure, Project};
 use crate::render::escape::{self, md};
 use crate::render::output::{self, RunError, envelope};
+use crate::render::views::*;
 use crate::render::write::{self, Guard};
 use crate::rules::{self, Finding};
-use emit::{emit, emit_human};
+use emit::{emit, emit_human, emit_json};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_GATE: u8 = 1;

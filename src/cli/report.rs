@@ -95,10 +95,15 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     let inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
     let text = match a.format {
         SoaFormat::Csv => crate::render::report::soa_csv(&rows),
-        SoaFormat::Json => envelope(
-            "soa",
-            json!({"as_of": as_of, "system": gap.system, "controls": rows}),
-        )?,
+        SoaFormat::Json => {
+            let view = SoaView {
+                as_of,
+                system: gap.system.as_deref(),
+                controls: &rows,
+            };
+            emit_json("soa", view, &a.common.out, Guard::Project(&project))?;
+            return Ok(EXIT_OK);
+        }
         SoaFormat::Markdown => crate::render::report::render(
             &engine,
             "soa.md",

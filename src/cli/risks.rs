@@ -43,26 +43,21 @@ pub(super) fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
     }));
     let text = match a.format {
         ListFormat::Json => {
-            let list: Vec<serde_json::Value> = inv
-                .risks
-                .iter()
-                .map(|r| {
-                    let score = r.score();
-                    let res = r.residual_score();
-                    json!({
-                        "id": r.id, "title": r.title, "systems": r.systems, "source": r.source, "objective": r.objective,
-                        "likelihood": r.likelihood, "impact": r.impact, "score": score,
-                        "above_appetite": score > u16::from(appetite), "treatment": r.treatment,
-                        "controls": r.controls, "residual_score": res, "owner": r.owner,
-                        "accepted_by": r.accepted_by, "review_by": r.review_by,
-                    })
-                })
-                .collect();
-            envelope(
-                "risks",
-                json!({"appetite": appetite, "risks": list,
-                       "heatmap": {"axes": "[impact 1-5][likelihood 1-5]", "inherent": inherent, "residual": residual}}),
-            )?
+            let view = RisksView {
+                appetite,
+                risks: inv
+                    .risks
+                    .iter()
+                    .map(|r| RiskView::new(r, appetite))
+                    .collect(),
+                heatmap: HeatmapView {
+                    axes: "[impact 1-5][likelihood 1-5]",
+                    inherent: &inherent,
+                    residual: &residual,
+                },
+            };
+            emit_json("risks", view, &a.common.out, Guard::Project(&project))?;
+            return Ok(EXIT_OK);
         }
         ListFormat::Table => {
             let mut t = Table::new(&[
@@ -130,10 +125,6 @@ pub(super) fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
             )
         }
     };
-    if a.format == ListFormat::Table {
-        emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
-    } else {
-        emit(&text, &a.common.out, Guard::Project(&project))?;
-    }
+    emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
     Ok(EXIT_OK)
 }

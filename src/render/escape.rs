@@ -341,13 +341,22 @@ impl serde_json::ser::Formatter for SafeJson<'_> {
 /// control character and bidirectional override in strings escaped.
 pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> Result<String, serde_json::Error> {
     let mut buf = Vec::new();
-    let mut ser = serde_json::Serializer::with_formatter(
-        &mut buf,
-        SafeJson(serde_json::ser::PrettyFormatter::new()),
-    );
-    v.serialize(&mut ser)?;
+    json_pretty_to(&mut buf, v)?;
     // serde_json writes only valid UTF-8.
     Ok(String::from_utf8(buf).unwrap_or_default())
+}
+
+/// [`json_pretty`] written straight to `w`, so that a large result is never
+/// held in memory as text.
+pub fn json_pretty_to<W: std::io::Write, T: serde::Serialize + ?Sized>(
+    w: W,
+    v: &T,
+) -> Result<(), serde_json::Error> {
+    let mut ser = serde_json::Serializer::with_formatter(
+        w,
+        SafeJson(serde_json::ser::PrettyFormatter::new()),
+    );
+    v.serialize(&mut ser)
 }
 
 #[cfg(test)]

@@ -4,4 +4,5 @@ pub mod ci;
 pub mod escape;
 pub mod output;
 pub mod report;
+pub mod views;
 pub mod write;

@@ -52,6 +52,19 @@ struct Envelope<'a, T: Serialize> {
 
 /// `{"format_version": 1, "tool": "aims", ..., "data": {...}}`, pretty-printed, newline-terminated.
 pub fn envelope<T: Serialize>(command: &str, data: T) -> Result<String, RunError> {
+    let mut buf = Vec::new();
+    envelope_to(&mut buf, command, data)?;
+    // serde_json writes only valid UTF-8.
+    Ok(String::from_utf8(buf).unwrap_or_default())
+}
+
+/// [`envelope`] written straight to `w`: the JSON of a large result is
+/// streamed, never held in memory as text.
+pub fn envelope_to<T: Serialize>(
+    w: &mut dyn std::io::Write,
+    command: &str,
+    data: T,
+) -> Result<(), RunError> {
     let env = Envelope {
         format_version: 1,
         tool: "aims",
@@ -60,10 +73,9 @@ pub fn envelope<T: Serialize>(command: &str, data: T) -> Result<String, RunError
         generated_at: generated_at()?.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         data,
     };
-    let mut s =
-        crate::render::escape::json_pretty(&env).map_err(|e| RunError::Io(e.to_string()))?;
-    s.push('\n');
-    Ok(s)
+    let io = |e: &dyn std::fmt::Display| RunError::Io(format!("cannot write the JSON output: {e}"));
+    crate::render::escape::json_pretty_to(&mut *w, &env).map_err(|e| io(&e))?;
+    w.write_all(b"\n").map_err(|e| io(&e))
 }
 
 /// For tests and scaffolds: a date from y/m/d.

@@ -1,0 +1,189 @@
+//! Typed JSON views: what each command puts under `data` in the envelope of
+//! the contract. Field order is the order of the JSON keys.
+
+use serde::Serialize;
+
+use crate::assess::classify::{Classification, ObligationDue};
+use crate::assess::{Gap, Regression};
+use crate::catalog::crosswalk::{MappedItem, Source};
+use crate::catalog::{Control, Group};
+use crate::model::{
+    ControlId, Date, Gpai, Id, Lifecycle, Objective, Risk, RiskSource, Scale, System, SystemRole,
+    Tier, Treatment,
+};
+use crate::render::report::SoaRow;
+use crate::rules::Finding;
+
+/// The gate of `aims gap`: the threshold, what it denied, what regressed.
+#[derive(Serialize)]
+pub struct GateView<'a> {
+    pub passed: bool,
+    pub fail_under: Option<f64>,
+    pub denied_findings: usize,
+    pub regressions: &'a [Regression],
+}
+
+/// `aims gap --format json`: the gap result with its gate.
+#[derive(Serialize)]
+pub struct GapView<'a> {
+    #[serde(flatten)]
+    pub gap: &'a Gap,
+    pub gate: GateView<'a>,
+}
+
+/// Finding counts of `aims check`, waived findings counted apart.
+#[derive(Serialize)]
+pub struct Counts {
+    pub error: usize,
+    pub warning: usize,
+    pub note: usize,
+    pub waived: usize,
+}
+
+/// `aims check --format json`.
+#[derive(Serialize)]
+pub struct CheckView<'a> {
+    pub as_of: Date,
+    pub files: &'a [String],
+    pub summary: Counts,
+    pub passed: bool,
+    pub findings: &'a [Finding],
+}
+
+/// One system of `aims classify --format json`.
+#[derive(Serialize)]
+pub struct ClassifiedView<'a> {
+    pub id: &'a Id,
+    pub name: &'a str,
+    pub role: SystemRole,
+    pub lifecycle: Lifecycle,
+    pub tier: Tier,
+    pub declared_tier: Option<Tier>,
+    pub assessed: bool,
+    pub gpai: Gpai,
+    pub basis: &'a [String],
+    pub obligations: &'a [ObligationDue],
+}
+
+impl<'a> ClassifiedView<'a> {
+    pub fn new(s: &'a System, c: &'a Classification) -> Self {
+        ClassifiedView {
+            id: &s.id,
+            name: &s.name,
+            role: s.role,
+            lifecycle: s.lifecycle,
+            tier: c.tier,
+            declared_tier: s.eu_ai_act.as_ref().and_then(|e| e.declared_tier),
+            assessed: c.assessed,
+            gpai: c.gpai,
+            basis: &c.basis,
+            obligations: &c.obligations,
+        }
+    }
+}
+
+/// `aims classify --format json`.
+#[derive(Serialize)]
+pub struct ClassifyView<'a> {
+    pub as_of: Date,
+    pub regulation: &'a str,
+    pub systems: Vec<ClassifiedView<'a>>,
+}
+
+/// One risk of `aims risks --format json`, with its scores.
+#[derive(Serialize)]
+pub struct RiskView<'a> {
+    pub id: &'a Id,
+    pub title: &'a str,
+    pub systems: &'a [Id],
+    pub source: Option<RiskSource>,
+    pub objective: Option<Objective>,
+    pub likelihood: Scale,
+    pub impact: Scale,
+    pub score: u16,
+    pub above_appetite: bool,
+    pub treatment: Option<Treatment>,
+    pub controls: &'a [ControlId],
+    pub residual_score: Option<u16>,
+    pub owner: Option<&'a Id>,
+    pub accepted_by: Option<&'a Id>,
+    pub review_by: Option<Date>,
+}
+
+impl<'a> RiskView<'a> {
+    pub fn new(r: &'a Risk, appetite: u8) -> Self {
+        let score = r.score();
+        RiskView {
+            id: &r.id,
+            title: &r.title,
+            systems: &r.systems,
+            source: r.source,
+            objective: r.objective,
+            likelihood: r.likelihood,
+            impact: r.impact,
+            score,
+            above_appetite: score > u16::from(appetite),
+            treatment: r.treatment,
+            controls: &r.controls,
+            residual_score: r.residual_score(),
+            owner: r.owner.as_ref(),
+            accepted_by: r.accepted_by.as_ref(),
+            review_by: r.review_by,
+        }
+    }
+}
+
+/// Risk counts by `[impact 1-5][likelihood 1-5]`.
+#[derive(Serialize)]
+pub struct HeatmapView<'a> {
+    pub axes: &'static str,
+    pub inherent: &'a [[usize; 5]; 5],
+    pub residual: &'a [[usize; 5]; 5],
+}
+
+/// `aims risks --format json`.
+#[derive(Serialize)]
+pub struct RisksView<'a> {
+    pub appetite: u8,
+    pub risks: Vec<RiskView<'a>>,
+    pub heatmap: HeatmapView<'a>,
+}
+
+/// `aims map --format json`.
+#[derive(Serialize)]
+pub struct MapView<'a> {
+    pub target: &'a str,
+    pub title: &'a str,
+    pub sources: &'a [Source],
+    pub with_inventory: bool,
+    pub items: &'a [MappedItem],
+}
+
+/// The catalogue's edition in `aims controls --format json`.
+#[derive(Serialize)]
+pub struct EditionView<'a> {
+    pub standard: &'a str,
+    pub version: &'a str,
+}
+
+/// `aims controls --format json`.
+#[derive(Serialize)]
+pub struct CatalogView<'a> {
+    pub catalog: EditionView<'a>,
+    pub groups: &'a [Group],
+    pub controls: &'a [Control],
+}
+
+/// `aims controls ID --format json`: the one control.
+#[derive(Serialize)]
+pub struct ControlView<'a> {
+    pub controls: [&'a Control; 1],
+}
+
+/// `aims soa --format json`.
+#[derive(Serialize)]
+pub struct SoaView<'a> {
+    pub as_of: Date,
+    pub system: Option<&'a str>,
+    pub controls: &'a [SoaRow],
+}
