@@ -19,7 +19,7 @@ impl V<'_> {
     /// their "did you mean" is not worth computing: with thousands of
     /// broken references, each would scan every id.
     fn room(&self) -> bool {
-        self.diags.len() < super::project::MAX_DIAGNOSTICS
+        self.diags.len() < super::MAX_DIAGNOSTICS
     }
 
     fn err(&mut self, code: &str, msg: String, loc: Location, help: Option<String>) {

@@ -1,0 +1,288 @@
+//! Merging the inventory files into one inventory: each section read
+//! item by item, `organization` and statements written once.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use super::read::Loader;
+use crate::catalog::Catalog;
+use crate::diag::{Location, suggest};
+use crate::load::yaml::{Node, Pos, Value};
+use crate::model::*;
+
+/// Merge one file's sections into the inventory.
+pub(super) fn read_file(
+    l: &mut Loader,
+    file: &Arc<str>,
+    node: &Node,
+    inv: &mut Inventory,
+    version: &mut Option<(Arc<str>, Pos)>,
+    org_at: &mut Option<Location>,
+    catalog: &Catalog,
+) {
+    let entries = match &node.value {
+        Value::Map(e) => e,
+        Value::Null => {
+            l.err(
+                "load/empty",
+                format!("inventory file `{file}` is empty"),
+                Some(Location::new(file, Pos { line: 1, col: 1 })),
+                Some("start it with `version: 1` and `organization:` (see `aims init`)".into()),
+            );
+            return;
+        }
+        _ => {
+            l.err(
+                "load/invalid",
+                format!(
+                    "an inventory file must be a mapping of sections, found {}",
+                    node.kind()
+                ),
+                Some(Location::new(file, node.pos)),
+                Some(format!("top-level keys are: {}", TOP_LEVEL_KEYS.join(", "))),
+            );
+            return;
+        }
+    };
+    for (k, v) in entries {
+        let key = k.key_text().unwrap_or_default();
+        match key.as_ref() {
+            "version" => {
+                match &v.value {
+                    Value::Int(1) => {}
+                    _ => l.err(
+                        "load/invalid",
+                        format!(
+                            "unsupported inventory `version`: {}",
+                            v.key_text().unwrap_or(Cow::Borrowed(v.kind()))
+                        ),
+                        Some(Location::new(file, v.pos)),
+                        Some("this aims reads format version 1: write `version: 1`".into()),
+                    ),
+                }
+                if version.is_none() {
+                    *version = Some((file.clone(), v.pos));
+                }
+            }
+            "organization" => {
+                if let Some(prev) = org_at.clone() {
+                    l.err(
+                        "load/duplicate-id",
+                        "`organization` is defined twice",
+                        Some(Location::new(file, k.pos)),
+                        Some(format!("keep one: the other is at {prev}")),
+                    );
+                    continue;
+                }
+                *org_at = Some(Location::new(file, k.pos));
+                if let Some(mut o) = l.typed::<Organization>(file, v, "`organization`") {
+                    o.src = Src::new(file, v);
+                    inv.organization = Some(o);
+                }
+            }
+            "controls" => read_statements(l, file, v, &mut inv.controls, "`controls`", catalog),
+            "policies" => read_list(
+                l,
+                file,
+                v,
+                "policies",
+                "a policy",
+                &mut inv.policies,
+                |p: &mut Policy, s| p.src = s,
+            ),
+            "roles" => read_list(
+                l,
+                file,
+                v,
+                "roles",
+                "a role",
+                &mut inv.roles,
+                |p: &mut Role, s| p.src = s,
+            ),
+            "systems" => read_list(
+                l,
+                file,
+                v,
+                "systems",
+                "a system",
+                &mut inv.systems,
+                |p: &mut System, s| p.src = s,
+            ),
+            "risks" => read_list(
+                l,
+                file,
+                v,
+                "risks",
+                "a risk",
+                &mut inv.risks,
+                |p: &mut Risk, s| p.src = s,
+            ),
+            "impact_assessments" => read_list(
+                l,
+                file,
+                v,
+                "impact_assessments",
+                "an impact assessment",
+                &mut inv.impact_assessments,
+                |p: &mut ImpactAssessment, s| p.src = s,
+            ),
+            "suppliers" => read_list(
+                l,
+                file,
+                v,
+                "suppliers",
+                "a supplier",
+                &mut inv.suppliers,
+                |p: &mut Supplier, s| p.src = s,
+            ),
+            "audits" => read_list(
+                l,
+                file,
+                v,
+                "audits",
+                "an audit",
+                &mut inv.audits,
+                |p: &mut Audit, s| p.src = s,
+            ),
+            "nonconformities" => read_list(
+                l,
+                file,
+                v,
+                "nonconformities",
+                "a nonconformity",
+                &mut inv.nonconformities,
+                |p: &mut Nonconformity, s| p.src = s,
+            ),
+            "waivers" => read_list(
+                l,
+                file,
+                v,
+                "waivers",
+                "a waiver",
+                &mut inv.waivers,
+                |p: &mut Waiver, s| p.src = s,
+            ),
+            other => {
+                let help = suggest(other, TOP_LEVEL_KEYS.iter().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        format!("top-level keys are: {}", TOP_LEVEL_KEYS.join(", "))
+                    });
+                l.err(
+                    "load/unknown-field",
+                    format!("unknown top-level key `{other}`"),
+                    Some(Location::new(file, k.pos)),
+                    Some(help),
+                );
+            }
+        }
+    }
+}
+
+fn read_list<T: for<'a> Deserialize<'a>>(
+    l: &mut Loader,
+    file: &Arc<str>,
+    node: &Node,
+    section: &str,
+    what: &str,
+    out: &mut Vec<T>,
+    set_src: impl Fn(&mut T, Src),
+) {
+    match &node.value {
+        Value::Seq(items) => {
+            for item in items {
+                let label = match item.get("id").and_then(Node::key_text) {
+                    Some(id) => format!("{what} `{id}`"),
+                    None => what.to_string(),
+                };
+                if let Some(mut t) = l.typed::<T>(file, item, &label) {
+                    set_src(&mut t, Src::new(file, item));
+                    out.push(t);
+                }
+            }
+        }
+        Value::Null => {}
+        _ => l.err(
+            "load/invalid",
+            format!(
+                "`{section}` must be a list (items start with `- `), found {}",
+                node.kind()
+            ),
+            Some(Location::new(file, node.pos)),
+            None,
+        ),
+    }
+}
+
+/// Read a `controls:` map, each statement on its own so that one bad entry
+/// does not hide the others.
+fn read_statements(
+    l: &mut Loader,
+    file: &Arc<str>,
+    node: &Node,
+    out: &mut BTreeMap<String, PlacedStatement>,
+    what: &str,
+    catalog: &Catalog,
+) {
+    let entries = match &node.value {
+        Value::Map(e) => e,
+        Value::Null => return,
+        _ => {
+            l.err(
+                "load/invalid",
+                format!(
+                    "{what} must be a mapping from control id to statement, found {}",
+                    node.kind()
+                ),
+                Some(Location::new(file, node.pos)),
+                Some("write for example `A.2.2: {status: implemented}`".into()),
+            );
+            return;
+        }
+    };
+    for (k, v) in entries {
+        let raw = k.key_text().unwrap_or_default();
+        let Some(control) = catalog.get(&raw) else {
+            let help = if l.full() {
+                None
+            } else {
+                Some(
+                    suggest(&raw, catalog.ids())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "run `aims controls` for the catalogue".into()),
+                )
+            };
+            l.err(
+                "load/unknown-control",
+                format!("`{raw}` is not a control or clause in the catalogue"),
+                Some(Location::new(file, k.pos)),
+                help,
+            );
+            continue;
+        };
+        let id = control.id.clone();
+        if let Some(prev) = out.get(&id) {
+            l.err(
+                "load/duplicate-id",
+                format!("a statement for `{id}` is written twice"),
+                Some(Location::new(file, k.pos)),
+                Some(format!("keep one: the other is at {}", prev.src.loc())),
+            );
+            continue;
+        }
+        if let Some(st) = l.typed::<Statement>(file, v, &format!("the statement for `{id}`")) {
+            let src = Src {
+                file: file.clone(),
+                node: Some(Arc::new(Node {
+                    value: v.value.clone(),
+                    pos: k.pos,
+                    raw: v.raw.clone(),
+                })),
+            };
+            out.insert(id, PlacedStatement { statement: st, src });
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Item ids and catalogue ids: how they are written, checked and compared.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize};
+
+/// An item id: `[a-z0-9][a-z0-9._-]*`, compared case-insensitively.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Id(pub String);
+
+impl Id {
+    /// The id in lowercase, for comparing without case. Borrowed when it is
+    /// lowercase already (the usual case), so no allocation.
+    pub fn key(&self) -> Cow<'_, str> {
+        let s = self.0.as_str();
+        if s.is_ascii() {
+            if s.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(s.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(s)
+            }
+        } else {
+            Cow::Owned(s.to_lowercase())
+        }
+    }
+
+    /// The same id, ignoring case; no allocation.
+    pub fn same(&self, other: &Id) -> bool {
+        if self.0.is_ascii() && other.0.is_ascii() {
+            self.0.eq_ignore_ascii_case(&other.0)
+        } else {
+            self.key() == other.key()
+        }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+pub fn valid_id(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+}
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        if valid_id(&s) {
+            Ok(Id(s))
+        } else {
+            Err(de::Error::custom(format!(
+                "`{s}` is not a valid id: use lowercase letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+            )))
+        }
+    }
+}
+
+impl JsonSchema for Id {
+    fn schema_name() -> Cow<'static, str> {
+        "Id".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9._-]*$",
+            "description": "An id, unique within its list (compared case-insensitively)."})
+    }
+}
+
+/// A catalogue id (`A.6.2.8`, `6.1.3`, or `4.1` written unquoted, which
+/// YAML reads as a number: the id is the text as written).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ControlId(pub String);
+
+impl fmt::Display for ControlId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for ControlId {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ControlId;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a control or clause id such as `A.6.2.8` or `6.1.3`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<ControlId, E> {
+                Ok(ControlId(v.trim().to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ControlId, E> {
+                Ok(ControlId(crate::load::yaml::float_text(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ControlId, E> {
+                Ok(ControlId(v.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ControlId, E> {
+                Ok(ControlId(v.to_string()))
+            }
+        }
+        // Asked for as text: an unquoted `4.10` is read as written, not as
+        // the number 4.1 (the numbers above are for readers that cannot).
+        d.deserialize_str(V)
+    }
+}
+
+impl JsonSchema for ControlId {
+    fn schema_name() -> Cow<'static, str> {
+        "ControlId".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({"type": ["string", "number"],
+            "description": "A catalogue id: an Annex A control (A.6.2.8), a clause (6.1.3), or a custom control."})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_follow_the_pattern() {
+        assert!(valid_id("cv-screening"));
+        assert!(valid_id("ia.2026_v2"));
+        assert!(valid_id("CV-Screening"));
+        assert!(!valid_id("-x"));
+        assert!(!valid_id("a b"));
+        assert!(!valid_id(""));
+    }
+
+    #[test]
+    fn id_keys_borrow_when_already_lowercase() {
+        assert!(matches!(Id("cv-1".into()).key(), Cow::Borrowed("cv-1")));
+        assert_eq!(Id("CV-1".into()).key(), "cv-1");
+        assert!(Id("CV-1".into()).same(&Id("cv-1".into())));
+        assert!(!Id("cv-1".into()).same(&Id("cv-2".into())));
+    }
+
+    #[test]
+    fn control_ids_are_read_as_written() {
+        // Through aims' node tree, as the loader reads them…
+        let node = crate::load::yaml::parse("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
+        let (ids, _) = crate::load::yaml::from_node::<Vec<ControlId>>(&node);
+        let want = ["4.10", "6.1.2", "4.1", "10.2", "0x4", "A.6.2.4"];
+        let got: Vec<String> = ids.unwrap().into_iter().map(|c| c.0).collect();
+        assert_eq!(got, want);
+        // …and straight from serde-saphyr, as the embedded catalogue is read.
+        let ids: Vec<ControlId> =
+            serde_saphyr::from_str("[4.10, 6.1.2, 4.1, 10.2, 0x4, A.6.2.4]").unwrap();
+        let got: Vec<String> = ids.into_iter().map(|c| c.0).collect();
+        assert_eq!(got, want);
+    }
+}
