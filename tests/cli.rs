@@ -734,3 +734,30 @@ fn readme_rules_table_is_generated_from_the_registry() {
     );
     assert!(out.stdout.lines().count() > 2 + 30);
 }
+
+#[test]
+fn tables_are_as_wide_as_columns_says() {
+    let widest = |columns: Option<&str>| {
+        let mut c = aims();
+        c.args(["controls"]);
+        match columns {
+            Some(w) => c.env("COLUMNS", w),
+            None => c.env_remove("COLUMNS"),
+        };
+        let o = c.output().expect("runs");
+        assert_eq!(o.status.code(), Some(0));
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| l.starts_with(['│', '┌', '└']))
+            .map(|l| l.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    // In a pipe without COLUMNS, 100 columns; COLUMNS narrows or widens it.
+    assert_eq!(widest(None), 100);
+    assert!(widest(Some("60")) <= 60, "{}", widest(Some("60")));
+    assert!(widest(Some("140")) > 100, "{}", widest(Some("140")));
+    // A width too small to lay out a table, or not a number, is ignored.
+    assert_eq!(widest(Some("5")), 100);
+    assert_eq!(widest(Some("wide")), 100);
+}

@@ -33,7 +33,8 @@ pub fn paint(s: &str, code: &str, on: bool) -> String {
 pub struct Table(comfy_table::Table);
 
 impl Table {
-    /// A condensed table as wide as the terminal, or 100 columns in a pipe.
+    /// A condensed table as wide as `COLUMNS` says, else as the terminal, or
+    /// 100 columns in a pipe.
     pub fn new(header: &[&str]) -> Self {
         Self::build(header, None)
     }
@@ -47,7 +48,7 @@ impl Table {
         let mut t = comfy_table::Table::new();
         t.load_preset(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Dynamic);
-        match width {
+        match width.or_else(columns) {
             Some(w) => {
                 t.set_width(w);
             }
@@ -72,6 +73,16 @@ impl Table {
     pub fn layout(&mut self) -> &mut comfy_table::Table {
         &mut self.0
     }
+}
+
+/// `COLUMNS`, as shells and `less` set it, when it is a usable width.
+fn columns() -> Option<u16> {
+    std::env::var("COLUMNS")
+        .ok()?
+        .trim()
+        .parse::<u16>()
+        .ok()
+        .filter(|w| *w >= 20)
 }
 
 impl fmt::Display for Table {
