@@ -1009,8 +1009,8 @@ proptest! {
         let expired = expires > 0;
 
         let (own, rest): (Vec<&Finding>, Vec<&Finding>) =
-            after.findings.iter().partition(|f| f.rule.starts_with("waiver/"));
-        prop_assert!(before.findings.iter().all(|f| !f.rule.starts_with("waiver/")));
+            after.findings.iter().partition(|f| f.rule.as_str().starts_with("waiver/"));
+        prop_assert!(before.findings.iter().all(|f| !f.rule.as_str().starts_with("waiver/")));
         let mut unwaived: Vec<Finding> = rest
             .iter()
             .map(|f| Finding { waived_by: None, ..(*f).clone() })
@@ -1022,7 +1022,7 @@ proptest! {
         let silenced: Vec<&&Finding> = rest.iter().filter(|f| f.waived_by.is_some()).collect();
         for f in &silenced {
             prop_assert_eq!(f.waived_by.as_deref(), Some("w-prop"));
-            prop_assert!(rule == "*" || f.rule == rule, "silenced {} with a waiver for {}", f.rule, rule);
+            prop_assert!(rule == "*" || f.rule.as_str() == rule, "silenced {} with a waiver for {}", f.rule, rule);
             let covers = |want: &Option<String>, got: &Option<String>| {
                 want.as_ref().is_none_or(|w| got.as_ref().is_some_and(|g| g.eq_ignore_ascii_case(w)))
             };

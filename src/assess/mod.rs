@@ -322,11 +322,7 @@ pub fn gap_with(project: &Project, as_of: Date, ev: &Evidence) -> Gap {
     let findings = rules::run_with(project, as_of, ev);
     let capped = findings
         .iter()
-        .filter(|f| {
-            f.waived_by.is_none()
-                && f.severity == Severity::Error
-                && !f.rule.starts_with("evidence/")
-        })
+        .filter(|f| f.waived_by.is_none() && f.severity == Severity::Error && f.rule.caps_level())
         .filter_map(|f| f.control.as_deref().map(|c| (c, f.system.as_deref())))
         .collect();
     let judge = Judge {

@@ -300,7 +300,7 @@ pub(super) fn gap_markdown(
             o.push_str(&format!(
                 "| {} | {} | {} | {} |\n",
                 f.severity.as_str(),
-                code(f.rule),
+                code(f.rule.as_str()),
                 md(&f.message),
                 md(&loc)
             ));

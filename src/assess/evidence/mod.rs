@@ -19,6 +19,7 @@ use crate::catalog::Control;
 use crate::load::config::Config;
 use crate::load::safe::{Refusal, Root};
 use crate::model::{Date, Duration, EvidenceRef, Inventory, Statement};
+use crate::rules::RuleId;
 
 /// What is wrong with one citation, if anything.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,13 +37,13 @@ pub enum Problem {
 }
 
 impl Problem {
-    pub fn rule(&self) -> &'static str {
+    pub fn rule(&self) -> RuleId {
         match self {
-            Problem::Missing => "evidence/missing",
-            Problem::EmptyGlob => "evidence/missing",
-            Problem::OutsideRoot => "evidence/outside-root",
-            Problem::Unreadable(_) => "evidence/unreadable",
-            Problem::HashMismatch { .. } => "evidence/hash-mismatch",
+            Problem::Missing => RuleId::EvidenceMissing,
+            Problem::EmptyGlob => RuleId::EvidenceMissing,
+            Problem::OutsideRoot => RuleId::EvidenceOutsideRoot,
+            Problem::Unreadable(_) => RuleId::EvidenceUnreadable,
+            Problem::HashMismatch { .. } => RuleId::EvidenceHashMismatch,
         }
     }
 
@@ -401,7 +402,7 @@ pub fn limit_for(control: &Control, config: &Config) -> Duration {
     config
         .freshness
         .get(&control.id)
-        .or_else(|| config.freshness.get("evidence/stale"))
+        .or_else(|| config.freshness.get(RuleId::EvidenceStale.as_str()))
         .map(|d| d.0)
         .unwrap_or(control.freshness)
 }
