@@ -17,7 +17,7 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         ))
         .into());
     }
-    let engine = crate::render::report::engine(None)?;
+    let engine = crate::render::templates::engine(None)?;
     let project = load(a.path.as_deref(), None)?;
     let evidence = crate::assess::evidence::Evidence::new(&project.evidence_root);
     let gap = assess::gap_with(&project, as_of, &evidence);
@@ -39,7 +39,7 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
     let bytes = |s: String| Content::Bytes(s.into_bytes());
     // The pack holds the report: refused, by name, before it is built when too large.
     crate::render::report::check_size(&project, &gap, "the pack's report")?;
-    let ctx = crate::render::report::context(crate::render::report::report_view(&inputs(
+    let ctx = crate::render::templates::context(crate::render::report::report_view(&inputs(
         "reports",
         crate::catalog::crosswalk::report_sections(&project, &gap),
     )))?;
@@ -48,26 +48,26 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         ("reports/report.md", "report.md"),
     ] {
         let mut out = Vec::new();
-        crate::render::report::render_to(&engine, name, &ctx, &mut out)?;
+        crate::render::templates::render_to(&engine, name, &ctx, &mut out)?;
         entries.push(Entry {
             path: path.into(),
             content: Content::Bytes(out),
         });
     }
     drop(ctx);
-    let rows = crate::render::report::soa_rows(&project, &gap, None);
-    let soa = crate::render::report::soa_view(&inputs("soa", Vec::new()), &rows);
+    let rows = crate::render::soa::soa_rows(&project, &gap, None);
+    let soa = crate::render::soa::soa_view(&inputs("soa", Vec::new()), &rows);
     entries.push(Entry {
         path: "soa/soa.md".into(),
-        content: bytes(crate::render::report::render(&engine, "soa.md", &soa)?),
+        content: bytes(crate::render::templates::render(&engine, "soa.md", &soa)?),
     });
     entries.push(Entry {
         path: "soa/soa.html".into(),
-        content: bytes(crate::render::report::render(&engine, "soa.html", &soa)?),
+        content: bytes(crate::render::templates::render(&engine, "soa.html", &soa)?),
     });
     entries.push(Entry {
         path: "soa/soa.csv".into(),
-        content: bytes(crate::render::report::soa_csv(&rows)),
+        content: bytes(crate::render::soa::soa_csv(&rows)),
     });
     let mut gap_json = serde_json::to_value(&gap).map_err(|e| RunError::Io(e.to_string()))?;
     gap_json["gate"] = json!({"fail_under": project.config.gate.fail_under});
@@ -137,7 +137,7 @@ pub(super) fn pack_cmd(a: PackArgs, term: Term) -> Result<u8, Failure> {
         .iter()
         .map(|e| json!({"path": e.path, "section": e.path.split('/').next().unwrap_or("")}))
         .collect();
-    let index = crate::render::report::render(
+    let index = crate::render::templates::render(
         &engine,
         "pack-index.html",
         &json!({"title": project.title(), "as_of": as_of.to_string(), "generated_at": generated_text, "tool": format!("aims {}", env!("CARGO_PKG_VERSION")),

@@ -1,6 +1,10 @@
 //! Rendering: every output `aims` writes, one escaper per output language.
 
+pub mod chart;
 pub mod ci;
 pub mod escape;
+pub mod limits;
 pub mod output;
 pub mod report;
+pub mod soa;
+pub mod templates;
