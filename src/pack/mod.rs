@@ -6,6 +6,10 @@
 //! permissions) and atomic (written under a temporary name beside the
 //! target and renamed when complete). Hashing streams files and uses every
 //! core; nothing outside the evidence root is ever read.
+//!
+//! [`assemble`] decides what a pack holds (`build`), [`PackPlan::write`]
+//! writes it with its manifest (`write`, `manifest`), [`verify`] checks one
+//! (`verify`), and `keys` makes and reads the keys that sign it.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -19,7 +23,7 @@ mod manifest;
 mod verify;
 mod write;
 
-pub use build::evidence_files;
+pub use build::{PackPlan, assemble, evidence_files};
 pub use git::git_commit;
 pub use keys::{keygen, read_public_key, read_secret_key, sign};
 pub use manifest::{
@@ -35,6 +39,7 @@ pub enum Content {
     File(Arc<Root>, PathBuf),
 }
 
+/// One file of a pack, by its name in the pack.
 pub struct Entry {
     /// Path inside the pack, `/`-separated.
     pub path: String,
