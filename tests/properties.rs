@@ -1134,7 +1134,7 @@ proptest! {
             let project = load(dir);
             let ev = aims::assess::evidence::Evidence::new(&project.evidence_root);
             let gap = assess::gap_with(&project, as_of(), &ev);
-            let engine = aims::render::report::engine(None).unwrap();
+            let engine = aims::render::templates::engine(None).unwrap();
             let inputs = aims::render::report::Inputs {
                 project: &project,
                 gap: &gap,
@@ -1147,8 +1147,8 @@ proptest! {
                 evidence: &ev,
             };
             let view = aims::render::report::report_view(&inputs);
-            let md = aims::render::report::render(&engine, "report.md", &view).unwrap();
-            let html = aims::render::report::render(&engine, "report.html", &view).unwrap();
+            let md = aims::render::templates::render(&engine, "report.md", &view).unwrap();
+            let html = aims::render::templates::render(&engine, "report.html", &view).unwrap();
             (md, html)
         };
         let (m1, h1) = render(dir.path());

@@ -54,7 +54,7 @@ pub(super) fn find_system<'a>(
 
 pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
-    let engine = crate::render::report::engine(a.templates.as_deref())?;
+    let engine = crate::render::templates::engine(a.templates.as_deref())?;
     let baseline = read_baseline(a.baseline.as_deref())?;
     let project = load(a.common.path.as_deref(), None)?;
     let evidence = crate::assess::evidence::Evidence::new(&project.evidence_root);
@@ -64,20 +64,20 @@ pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
     inputs.regressions = regressions.as_deref();
     inputs.crosswalks = crate::catalog::crosswalk::report_sections(&project, &gap);
     crate::render::report::check_size(&project, &gap, "the report")?;
-    let ctx = crate::render::report::context(crate::render::report::report_view(&inputs))?;
+    let ctx = crate::render::templates::context(crate::render::report::report_view(&inputs))?;
     let name = match a.format {
         DocFormat::Html => "report.html",
         DocFormat::Markdown => "report.md",
     };
     emit::emit_with(&a.common.out, Guard::Project(&project), &mut |w| {
-        crate::render::report::render_to(&engine, name, &ctx, w)
+        crate::render::templates::render_to(&engine, name, &ctx, w)
     })?;
     Ok(EXIT_OK)
 }
 
 pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
-    let engine = crate::render::report::engine(a.templates.as_deref())?;
+    let engine = crate::render::templates::engine(a.templates.as_deref())?;
     let project = load(
         a.common.path.as_deref(),
         (a.format == SoaFormat::Json).then_some("soa"),
@@ -91,10 +91,10 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     if let Some(s) = system {
         gap.system = Some(s.id.0.clone());
     }
-    let rows = crate::render::report::soa_rows(&project, &gap, system);
+    let rows = crate::render::soa::soa_rows(&project, &gap, system);
     let inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
     let text = match a.format {
-        SoaFormat::Csv => crate::render::report::soa_csv(&rows),
+        SoaFormat::Csv => crate::render::soa::soa_csv(&rows),
         SoaFormat::Json => {
             let view = SoaView {
                 as_of,
@@ -104,15 +104,15 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
             emit_json("soa", view, &a.common.out, Guard::Project(&project))?;
             return Ok(EXIT_OK);
         }
-        SoaFormat::Markdown => crate::render::report::render(
+        SoaFormat::Markdown => crate::render::templates::render(
             &engine,
             "soa.md",
-            &crate::render::report::soa_view(&inputs, &rows),
+            &crate::render::soa::soa_view(&inputs, &rows),
         )?,
-        SoaFormat::Html => crate::render::report::render(
+        SoaFormat::Html => crate::render::templates::render(
             &engine,
             "soa.html",
-            &crate::render::report::soa_view(&inputs, &rows),
+            &crate::render::soa::soa_view(&inputs, &rows),
         )?,
     };
     emit(&text, &a.common.out, Guard::Project(&project))?;

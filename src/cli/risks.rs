@@ -33,8 +33,8 @@ pub(super) fn risks_cmd(a: RisksArgs) -> Result<u8, Failure> {
     let inv = &project.inventory;
     let appetite = inv.risk_appetite();
     let inherent =
-        crate::render::report::heat(inv.risks.iter().map(|r| (r.likelihood.0, r.impact.0)));
-    let residual = crate::render::report::heat(inv.risks.iter().map(|r| {
+        crate::render::chart::heat(inv.risks.iter().map(|r| (r.likelihood.0, r.impact.0)));
+    let residual = crate::render::chart::heat(inv.risks.iter().map(|r| {
         r.residual
             .as_ref()
             .map_or((r.likelihood.0, r.impact.0), |x| {

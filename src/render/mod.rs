@@ -1,8 +1,12 @@
 //! Rendering: every output `aims` writes, one escaper per output language.
 
+pub mod chart;
 pub mod ci;
 pub mod escape;
+pub mod limits;
 pub mod output;
 pub mod report;
+pub mod soa;
+pub mod templates;
 pub mod views;
 pub mod write;

@@ -11,7 +11,7 @@ use crate::model::{
     ControlId, Date, Gpai, Id, Lifecycle, Objective, Risk, RiskSource, Scale, System, SystemRole,
     Tier, Treatment,
 };
-use crate::render::report::SoaRow;
+use crate::render::soa::SoaRow;
 use crate::rules::Finding;
 
 /// The gate of `aims gap`: the threshold, what it denied, what regressed.

@@ -79,14 +79,14 @@ pub fn report_failure(f: &LoadFailure) {
 /// The report engine, built once: its templates are embedded.
 fn engine() -> &'static tera::Tera {
     static ENGINE: OnceLock<tera::Tera> = OnceLock::new();
-    ENGINE.get_or_init(|| aims::render::report::engine(None).expect("embedded templates"))
+    ENGINE.get_or_init(|| aims::render::templates::engine(None).expect("embedded templates"))
 }
 
 /// The judgement `aims check` and `aims gap` make on a loaded inventory,
 /// and the outputs they and the reports render from it.
 pub fn judge(p: &Project) {
     use aims::assess::{self, readiness};
-    use aims::render::{ci, report};
+    use aims::render::{ci, report, soa, templates};
     use aims::rules;
     let as_of = aims::render::output::ymd(2026, 11, 24);
     let ev = aims::assess::evidence::Evidence::new(&p.evidence_root);
@@ -133,8 +133,8 @@ pub fn judge(p: &Project) {
     std::hint::black_box(readiness::readiness_markdown(&r));
     let plan = readiness::plan(p, &gap, as_of);
     std::hint::black_box(readiness::plan_markdown(&plan));
-    let rows = report::soa_rows(p, &gap, None);
-    std::hint::black_box(report::soa_csv(&rows));
+    let rows = soa::soa_rows(p, &gap, None);
+    std::hint::black_box(soa::soa_csv(&rows));
     let inputs = report::Inputs {
         project: p,
         gap: &gap,
@@ -148,8 +148,8 @@ pub fn judge(p: &Project) {
     };
     let view = report::report_view(&inputs);
     for name in ["report.md", "report.html"] {
-        std::hint::black_box(report::render(engine(), name, &view).expect("report renders"));
+        std::hint::black_box(templates::render(engine(), name, &view).expect("report renders"));
     }
-    let soa = report::soa_view(&inputs, &rows);
-    std::hint::black_box(report::render(engine(), "soa.md", &soa).expect("soa renders"));
+    let soa = soa::soa_view(&inputs, &rows);
+    std::hint::black_box(templates::render(engine(), "soa.md", &soa).expect("soa renders"));
 }

@@ -1,0 +1,91 @@
+//! Size: a report is refused before it is built when it would not fit.
+
+use crate::assess::Gap;
+use crate::load::Project;
+use crate::render::output::RunError;
+
+/// The default of `[limits] report_rows`, about 2 GiB at
+/// [`BYTES_PER_ROW`]: 20,000 AI systems of the generated benchmark
+/// inventory (`benches/load.rs`) make 660,073 rows.
+pub const DEFAULT_REPORT_ROWS: u64 = 1_000_000;
+
+/// Memory one row takes while a report is built and rendered, above what
+/// loading and the gap analysis took: measured on the generated inventory
+/// at about 1,250 bytes of peak RSS (see BENCHMARKS.md), counted with room
+/// to spare.
+pub const BYTES_PER_ROW: u64 = 2048;
+
+/// The rows an HTML or Markdown report lays out: every control and clause,
+/// and each AI system judged for it; each system, risk, impact assessment,
+/// policy, waiver and finding. Counted from the gap analysis, before any
+/// of the report is built.
+pub fn report_rows(project: &Project, gap: &Gap) -> u64 {
+    let inv = &project.inventory;
+    let controls: usize = gap.controls.iter().map(|c| 1 + c.systems.len()).sum();
+    (controls
+        + inv.systems.len()
+        + inv.risks.len()
+        + inv.impact_assessments.len()
+        + inv.policies.len()
+        + gap.waivers.len()
+        + gap.findings.len()) as u64
+}
+
+/// Refuse, with exit 2 and what to do, a report of more rows than
+/// `[limits] report_rows`, or one whose memory (at [`BYTES_PER_ROW`]) the
+/// process's address-space limit (`ulimit -v`) does not leave room for:
+/// a named refusal, never an allocation failure part-way.
+pub fn check_size(project: &Project, gap: &Gap, what: &str) -> Result<(), RunError> {
+    let rows = report_rows(project, gap);
+    let limit = project
+        .config
+        .limits
+        .report_rows
+        .unwrap_or(DEFAULT_REPORT_ROWS);
+    let mib = |b: u64| b.div_ceil(1024 * 1024);
+    let need = rows.saturating_mul(BYTES_PER_ROW);
+    let instead = "ask for less (`aims soa --system ID`, or `aims gap --format json`, which lists the same judgements), or split the inventory";
+    if rows > limit {
+        return Err(RunError::Usage(format!(
+            "{what} would lay out {rows} rows (controls and clauses for each AI system, findings, risks, ...), over the limit of {limit} (`[limits] report_rows` in aims.toml); {instead}, or raise the limit where the machine has about {} MiB to spare for it",
+            mib(need)
+        )));
+    }
+    if let Some(left) = address_space_left()
+        && need > left
+    {
+        return Err(RunError::Usage(format!(
+            "{what} would lay out {rows} rows and needs about {} MiB, but the address-space limit of this process (`ulimit -v`) leaves {} MiB; {instead}, or raise that limit",
+            mib(need),
+            mib(left)
+        )));
+    }
+    Ok(())
+}
+
+/// Bytes of address space this process may still take under its
+/// `RLIMIT_AS` (`ulimit -v`); `None` when unlimited or unknown.
+#[cfg(target_os = "linux")]
+fn address_space_left() -> Option<u64> {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut r) } != 0 || r.rlim_cur == libc::RLIM_INFINITY
+    {
+        return None;
+    }
+    // The size of the address space now, in pages: the first field.
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().next()?.parse().ok()?;
+    let page = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok()?;
+    // `rlim_t` is 32 bits on some 32-bit targets.
+    #[allow(clippy::useless_conversion)]
+    let cur = u64::from(r.rlim_cur);
+    Some(cur.saturating_sub(pages.saturating_mul(page)))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn address_space_left() -> Option<u64> {
+    None
+}

@@ -1,0 +1,238 @@
+//! The Statement of Applicability: one row per control, why it is in or
+//! out, and its CSV.
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::report::{Inputs, css, header};
+use crate::assess::Gap;
+use crate::catalog::{Control, Kind};
+use crate::load::Project;
+use crate::model::*;
+use crate::render::escape;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SoaRow {
+    pub id: String,
+    pub title: String,
+    pub group: String,
+    pub applicable: bool,
+    /// Why it is included (risks, impact assessments, policies that call
+    /// for it) or excluded (the justification).
+    pub justification: String,
+    pub level: String,
+    pub css: String,
+    pub owner: String,
+    pub evidence: Vec<String>,
+}
+
+/// One row per Annex A control (and custom control), for the organisation
+/// or for one system.
+pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<SoaRow> {
+    let inv = &project.inventory;
+    gap.controls
+        .iter()
+        .filter(|c| c.kind == Kind::AnnexA.as_str() || c.kind == Kind::Custom.as_str())
+        .filter_map(|c| {
+            let control = project.catalog.get(&c.id)?;
+            let org = inv.controls.get(&c.id).map(|p| &p.statement);
+            let own = system.and_then(|s| {
+                s.controls
+                    .iter()
+                    .find(|(k, _)| project.catalog.get(k).is_some_and(|x| x.id == c.id))
+                    .map(|(_, st)| st)
+            });
+            let st = own.or(org);
+            let level = match system {
+                Some(s) => c.systems.get(&s.id.0).copied().unwrap_or(c.level),
+                None => c.level,
+            };
+            // Applicability: the statement's exclusion, else the catalogue's scope for this system.
+            let (applicable, justification) =
+                if let Some(st) = st.filter(|st| st.applicable == Some(false)) {
+                    (
+                        false,
+                        st.justification.clone().unwrap_or_else(|| {
+                            "Excluded without a justification (finding).".into()
+                        }),
+                    )
+                } else if let Some(s) =
+                    system.filter(|s| !control.applies_to_system(s.role, s.lifecycle))
+                {
+                    (false, scope_reason(control, s))
+                } else {
+                    (true, inclusion(project, &c.id, system))
+                };
+            let evidence = st
+                .map(|st| st.evidence.iter().map(|e| e.path().to_string()).collect())
+                .unwrap_or_default();
+            let (level_text, level_css) = if applicable {
+                (level.as_str(), css(level))
+            } else {
+                ("not-applicable", "na")
+            };
+            Some(SoaRow {
+                id: c.id.clone(),
+                title: c.title.clone(),
+                group: c.group.clone(),
+                applicable,
+                justification,
+                level: level_text.to_string(),
+                css: level_css.to_string(),
+                owner: st
+                    .and_then(|s| s.owner.as_ref())
+                    .map(|o| o.0.clone())
+                    .unwrap_or_default(),
+                evidence,
+            })
+        })
+        .collect()
+}
+
+fn scope_reason(control: &Control, s: &System) -> String {
+    if s.lifecycle == Lifecycle::Retired {
+        return format!("System `{}` is retired.", s.id);
+    }
+    if !control.applies_to.per_system() {
+        return "Judged for the organisation as a whole, not per system.".into();
+    }
+    if !control.lifecycle.is_empty() && !control.lifecycle.contains(&s.lifecycle) {
+        let stages: Vec<&str> = control.lifecycle.iter().map(|l| l.as_str()).collect();
+        return format!(
+            "Applies in the {} stages; system `{}` is in {}.",
+            stages.join(", "),
+            s.id,
+            s.lifecycle
+        );
+    }
+    let roles: Vec<String> = control
+        .roles
+        .iter()
+        .map(|r| format!("{r:?}").to_lowercase())
+        .collect();
+    format!(
+        "Concerns {} of AI systems; the organisation is the {} of `{}`.",
+        roles.join(" and "),
+        s.role,
+        s.id
+    )
+}
+
+/// Why a control is in the SoA: the risks, impact assessments and policies
+/// that call for it, in the organisation's own records.
+fn inclusion(project: &Project, id: &str, system: Option<&System>) -> String {
+    let inv = &project.inventory;
+    let applies = |systems: &[Id]| {
+        system.is_none_or(|s| systems.is_empty() || systems.iter().any(|x| x.same(&s.id)))
+    };
+    let risks: Vec<&str> = inv
+        .risks
+        .iter()
+        .filter(|r| applies(&r.systems) && r.controls.iter().any(|c| c.0.eq_ignore_ascii_case(id)))
+        .map(|r| r.id.as_str())
+        .collect();
+    let ias: Vec<&str> = inv
+        .impact_assessments
+        .iter()
+        .filter(|ia| system.is_none_or(|s| ia.system.same(&s.id)))
+        .filter(|ia| {
+            ia.impacts
+                .iter()
+                .any(|imp| imp.controls.iter().any(|c| c.0.eq_ignore_ascii_case(id)))
+        })
+        .map(|ia| ia.id.as_str())
+        .collect();
+    let policies: Vec<&str> = inv
+        .policies
+        .iter()
+        .filter(|p| p.controls.iter().any(|c| c.0.eq_ignore_ascii_case(id)))
+        .map(|p| p.id.as_str())
+        .collect();
+    let mut parts = Vec::new();
+    if !risks.is_empty() {
+        parts.push(format!("treats risks {}", risks.join(", ")));
+    }
+    if !ias.is_empty() {
+        parts.push(format!("mitigates impacts in {}", ias.join(", ")));
+    }
+    if !policies.is_empty() {
+        parts.push(format!("required by policy {}", policies.join(", ")));
+    }
+    if parts.is_empty() {
+        "Included: a reference control of ISO/IEC 42001 Annex A, not excluded.".into()
+    } else {
+        let mut s = parts.join("; ");
+        if let Some(first) = s.get_mut(0..1) {
+            first.make_ascii_uppercase();
+        }
+        s.push('.');
+        s
+    }
+}
+
+pub fn soa_view(i: &Inputs, rows: &[SoaRow]) -> Value {
+    let applicable = rows.iter().filter(|r| r.applicable).count();
+    json!({
+        "header": header(i),
+        "rows": rows,
+        "applicable": applicable,
+        "excluded": rows.len() - applicable,
+    })
+}
+
+/// CSV that opens cleanly in a spreadsheet: RFC 4180 quoting, a UTF-8 BOM
+/// for Excel, and cells that start like a formula neutralised (see
+/// [`escape::csv_cell`]).
+pub fn soa_csv(rows: &[SoaRow]) -> String {
+    let mut out = String::from("\u{feff}");
+    out.push_str(
+        "Control,Title,Group,Applicable,Justification,Implementation level,Owner,Evidence\r\n",
+    );
+    for r in rows {
+        let fields = [
+            r.id.as_str(),
+            r.title.as_str(),
+            r.group.as_str(),
+            if r.applicable { "yes" } else { "no" },
+            r.justification.as_str(),
+            r.level.as_str(),
+            r.owner.as_str(),
+            &r.evidence.join("; "),
+        ];
+        out.push_str(
+            &fields
+                .iter()
+                .map(|f| escape::csv_cell(f))
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        out.push_str("\r\n");
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_and_neutralises_formulas() {
+        let row = SoaRow {
+            id: "A.2.2".into(),
+            title: "AI \"policy\"".into(),
+            group: "A.2".into(),
+            applicable: true,
+            justification: "=HYPERLINK(\"x\")".into(),
+            level: "partial".into(),
+            css: "partial".into(),
+            owner: "lead".into(),
+            evidence: vec!["a.md".into(), "b,c.md".into()],
+        };
+        let csv = soa_csv(&[row]);
+        let line = csv.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "\"A.2.2\",\"AI \"\"policy\"\"\",\"A.2\",\"yes\",\"'=HYPERLINK(\"\"x\"\")\",\"partial\",\"lead\",\"a.md; b,c.md\""
+        );
+    }
+}
