@@ -97,7 +97,7 @@ pub struct ReportConfig {
 #[serde(deny_unknown_fields)]
 pub struct Limits {
     /// Rows an HTML or Markdown report (and so a pack) may lay out:
-    /// see [`crate::render::report::DEFAULT_REPORT_ROWS`].
+    /// see [`crate::render::limits::DEFAULT_REPORT_ROWS`].
     #[serde(default)]
     pub report_rows: Option<u64>,
 }
