@@ -278,19 +278,123 @@ pub(super) fn impact_fact(project: &Project, as_of: Date) -> Result<String, Stri
     }
 }
 
-pub(super) fn stage1(
-    project: &Project,
-    gap: &Gap,
-    as_of: Date,
-    short: &mut BTreeSet<String>,
-) -> Vec<Item> {
+/// What decides a readiness item besides the levels of its clauses.
+#[derive(Clone, Copy)]
+pub(super) enum Fact {
+    /// The levels alone.
+    Levels,
+    /// `organization.scope` is written.
+    Scope,
+    /// The AI policy is approved and current ([`policy_fact`]).
+    Policy,
+    /// At least one role.
+    Roles,
+    /// At least one risk in the register.
+    Risks,
+    /// The SoA can be derived ([`soa_fact`]).
+    Soa,
+    /// Every system in scope has an impact assessment ([`impact_fact`]).
+    Impact,
+    /// Every applicable control at least implemented (Stage 2).
+    Controls,
+    /// An audit of the kind within the cycle ([`recent_audit`]).
+    Audit(AuditKind, &'static str),
+    /// No nonconformity open past its due date.
+    Nonconformities,
+}
+
+/// One item of a readiness checklist: the checklists are data, the facts
+/// the code that decides them.
+pub(super) struct Check {
+    pub(super) id: &'static str,
+    pub(super) title: &'static str,
+    pub(super) clauses: &'static [&'static str],
+    pub(super) fact: Fact,
+}
+
+const fn check(
+    id: &'static str,
+    title: &'static str,
+    clauses: &'static [&'static str],
+    fact: Fact,
+) -> Check {
+    Check {
+        id,
+        title,
+        clauses,
+        fact,
+    }
+}
+
+/// Stage 1 (documentation review): the AIMS is designed and documented.
+pub(super) const STAGE1: &[Check] = &[
+    check("scope", "AIMS scope", &["4.3"], Fact::Scope),
+    check("policy", "AI policy", &["5.2", "A.2.2"], Fact::Policy),
+    check(
+        "roles",
+        "Roles and responsibilities",
+        &["5.3", "A.3.2"],
+        Fact::Roles,
+    ),
+    check("objectives", "AI objectives", &["6.2"], Fact::Levels),
+    check(
+        "risk-assessment",
+        "AI risk assessment",
+        &["6.1.2", "8.2"],
+        Fact::Risks,
+    ),
+    check(
+        "risk-treatment",
+        "Risk treatment and SoA",
+        &["6.1.3", "8.3"],
+        Fact::Soa,
+    ),
+    check(
+        "impact-assessment",
+        "AI system impact assessments",
+        &["6.1.4", "8.4"],
+        Fact::Impact,
+    ),
+    check("competence", "Competence records", &["7.2"], Fact::Levels),
+    check(
+        "documented-information",
+        "Control of documented information",
+        &["7.5.1", "7.5.2", "7.5.3"],
+        Fact::Levels,
+    ),
+];
+
+/// Stage 2 (implementation audit): the AIMS works and is checked.
+pub(super) const STAGE2: &[Check] = &[
+    check(
+        "controls",
+        "Applicable controls implemented",
+        &[],
+        Fact::Controls,
+    ),
+    check(
+        "internal-audit",
+        "Internal audit within 12 months",
+        &["9.2"],
+        Fact::Audit(AuditKind::InternalAudit, "internal audit"),
+    ),
+    check(
+        "management-review",
+        "Management review within 12 months",
+        &["9.3"],
+        Fact::Audit(AuditKind::ManagementReview, "management review"),
+    ),
+    check(
+        "nonconformities",
+        "Corrective actions on time",
+        &["10.2"],
+        Fact::Nonconformities,
+    ),
+];
+
+/// A fact of Stage 1: what it found, or why it is not met.
+fn stage1_fact(fact: Fact, project: &Project, as_of: Date) -> Result<String, String> {
     let inv = &project.inventory;
-    let scope = inv
-        .organization
-        .as_ref()
-        .and_then(|o| o.scope.as_deref())
-        .map(str::trim)
-        .filter(|s| !s.is_empty());
     let count = |n: usize, what: &str, one: &str, many: &str| {
         if n == 0 {
             Err(format!("no {what}"))
@@ -298,82 +402,39 @@ pub(super) fn stage1(
             Ok(plural(n, one, many))
         }
     };
-    vec![
-        item(
-            gap,
-            "scope",
-            "AIMS scope",
-            &["4.3"],
-            scope
-                .map(|_| "scope stated".to_string())
-                .ok_or_else(|| "no scope statement (`organization.scope`)".to_string()),
-            short,
-        ),
-        item(
-            gap,
-            "policy",
-            "AI policy",
-            &["5.2", "A.2.2"],
-            policy_fact(project, as_of),
-            short,
-        ),
-        item(
-            gap,
-            "roles",
-            "Roles and responsibilities",
-            &["5.3", "A.3.2"],
-            count(inv.roles.len(), "roles in `roles`", "role", "roles"),
-            short,
-        ),
-        item(
-            gap,
-            "objectives",
-            "AI objectives",
-            &["6.2"],
-            Ok(String::new()),
-            short,
-        ),
-        item(
-            gap,
-            "risk-assessment",
-            "AI risk assessment",
-            &["6.1.2", "8.2"],
-            count(inv.risks.len(), "risks in the register", "risk", "risks"),
-            short,
-        ),
-        item(
-            gap,
-            "risk-treatment",
-            "Risk treatment and SoA",
-            &["6.1.3", "8.3"],
-            soa_fact(project),
-            short,
-        ),
-        item(
-            gap,
-            "impact-assessment",
-            "AI system impact assessments",
-            &["6.1.4", "8.4"],
-            impact_fact(project, as_of),
-            short,
-        ),
-        item(
-            gap,
-            "competence",
-            "Competence records",
-            &["7.2"],
-            Ok(String::new()),
-            short,
-        ),
-        item(
-            gap,
-            "documented-information",
-            "Control of documented information",
-            &["7.5.1", "7.5.2", "7.5.3"],
-            Ok(String::new()),
-            short,
-        ),
-    ]
+    match fact {
+        Fact::Scope => inv
+            .organization
+            .as_ref()
+            .and_then(|o| o.scope.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|_| "scope stated".to_string())
+            .ok_or_else(|| "no scope statement (`organization.scope`)".to_string()),
+        Fact::Policy => policy_fact(project, as_of),
+        Fact::Roles => count(inv.roles.len(), "roles in `roles`", "role", "roles"),
+        Fact::Risks => count(inv.risks.len(), "risks in the register", "risk", "risks"),
+        Fact::Soa => soa_fact(project),
+        Fact::Impact => impact_fact(project, as_of),
+        Fact::Levels | Fact::Controls | Fact::Audit(..) | Fact::Nonconformities => {
+            Ok(String::new())
+        }
+    }
+}
+
+pub(super) fn stage1(
+    project: &Project,
+    gap: &Gap,
+    as_of: Date,
+    short: &mut BTreeSet<String>,
+) -> Vec<Item> {
+    STAGE1
+        .iter()
+        .map(|c| {
+            let fact = stage1_fact(c.fact, project, as_of);
+            item(gap, c.id, c.title, c.clauses, fact, short)
+        })
+        .collect()
 }
 
 /// The latest audit of a kind within the cycle, or why there is none.
@@ -450,17 +511,6 @@ pub(super) fn stage2(project: &Project, gap: &Gap, as_of: Date) -> Vec<Item> {
             some_ids(below.iter().map(|b| b.id.as_str()), 5)
         )
     };
-    let audit = |id, title, clause: &str, kind, what| {
-        let r = recent_audit(project, kind, what, as_of);
-        Item {
-            id,
-            title,
-            clauses: vec![clause.to_string()],
-            met: r.is_ok(),
-            why: r.unwrap_or_else(|e| e),
-            below: Vec::new(),
-        }
-    };
     let overdue = overdue_nonconformities(project, as_of);
     let nc_why = match overdue.as_slice() {
         [] => {
@@ -485,38 +535,29 @@ pub(super) fn stage2(project: &Project, gap: &Gap, as_of: Date) -> Vec<Item> {
             some_ids(many.iter().map(|(id, _)| id.as_str()), 4)
         ),
     };
-    vec![
-        Item {
-            id: "controls",
-            title: "Applicable controls implemented",
-            clauses: Vec::new(),
-            met: below.is_empty(),
-            why: controls_why,
-            below,
-        },
-        audit(
-            "internal-audit",
-            "Internal audit within 12 months",
-            "9.2",
-            AuditKind::InternalAudit,
-            "internal audit",
-        ),
-        audit(
-            "management-review",
-            "Management review within 12 months",
-            "9.3",
-            AuditKind::ManagementReview,
-            "management review",
-        ),
-        Item {
-            id: "nonconformities",
-            title: "Corrective actions on time",
-            clauses: vec!["10.2".into()],
-            met: overdue.is_empty(),
-            why: nc_why,
-            below: Vec::new(),
-        },
-    ]
+    STAGE2
+        .iter()
+        .map(|c| {
+            let clauses = c.clauses.iter().map(|c| (*c).to_string()).collect();
+            let (met, why, below) = match c.fact {
+                Fact::Controls => (below.is_empty(), controls_why.clone(), below.clone()),
+                Fact::Audit(kind, what) => {
+                    let r = recent_audit(project, kind, what, as_of);
+                    (r.is_ok(), r.unwrap_or_else(|e| e), Vec::new())
+                }
+                Fact::Nonconformities => (overdue.is_empty(), nc_why.clone(), Vec::new()),
+                _ => (true, String::new(), Vec::new()),
+            };
+            Item {
+                id: c.id,
+                title: c.title,
+                clauses,
+                met,
+                why,
+                below,
+            }
+        })
+        .collect()
 }
 
 /// Nonconformities open as of the day and past their due date: (id, sentence).
@@ -573,4 +614,31 @@ pub(super) fn status(
         "planned"
     };
     (s, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn checklists_name_unique_items_and_real_clauses() {
+        let catalog = Catalog::embedded();
+        let mut ids = BTreeSet::new();
+        for c in STAGE1.iter().chain(STAGE2) {
+            assert!(ids.insert(c.id), "item `{}` twice", c.id);
+            for clause in c.clauses {
+                assert!(catalog.get(clause).is_some(), "`{clause}` of `{}`", c.id);
+            }
+        }
+        // Stage 1 judges documents and levels, Stage 2 operation: no fact of one in the other.
+        assert!(STAGE1.iter().all(|c| !matches!(
+            c.fact,
+            Fact::Controls | Fact::Audit(..) | Fact::Nonconformities
+        )));
+        assert!(STAGE2.iter().all(|c| matches!(
+            c.fact,
+            Fact::Controls | Fact::Audit(..) | Fact::Nonconformities
+        )));
+    }
 }
