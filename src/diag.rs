@@ -1,7 +1,7 @@
 //! Diagnostics: what went wrong, where (`file:line:column`) and what to do.
 //!
-//! Load errors and rule findings share this shape so that every output
-//! (human, JSON, later SARIF) prints the same facts.
+//! Load errors and rule findings are one type, [`Diagnostic`], so that
+//! every output (human, JSON, SARIF, JUnit) prints the same facts.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -11,6 +11,7 @@ use serde::Serialize;
 
 use crate::load::yaml::Pos;
 use crate::render::escape;
+use crate::rules::{LoadCode, Rule, RuleId};
 
 /// How serious a diagnostic is. Ordered from least to most severe.
 #[derive(
@@ -62,28 +63,122 @@ impl std::fmt::Display for Location {
     }
 }
 
-/// One problem. `code` is a stable id: a rule id (`policy/review-overdue`)
-/// for findings, or a `load/...` id for input errors.
+/// The stable id of a diagnostic: a rule a finding is of, or the code of a
+/// load error. Both come from a registry ([`crate::rules::RULES`],
+/// [`crate::rules::LOAD_CODES`]), so an id that does not exist fails to
+/// compile. Serialised, shown and compared as the id string.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    Rule(RuleId),
+    Load(LoadCode),
+}
+
+impl Code {
+    /// The id as users write it (`policy/review-overdue`, `load/yaml`).
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::Rule(r) => r.as_str(),
+            Code::Load(l) => l.as_str(),
+        }
+    }
+
+    /// Its registry entry: default severity, summary, explanation, fix.
+    pub fn rule(self) -> &'static Rule {
+        match self {
+            Code::Rule(r) => r.rule(),
+            Code::Load(l) => l.rule(),
+        }
+    }
+
+    /// See `Rule::caps_level`.
+    pub fn caps_level(self) -> bool {
+        self.rule().caps_level
+    }
+
+    /// See `Rule::waivable`.
+    pub fn waivable(self) -> bool {
+        self.rule().waivable
+    }
+}
+
+impl From<RuleId> for Code {
+    fn from(r: RuleId) -> Self {
+        Code::Rule(r)
+    }
+}
+
+impl From<LoadCode> for Code {
+    fn from(l: LoadCode) -> Self {
+        Code::Load(l)
+    }
+}
+
+/// Shown as the id string, as the rule ids it holds are.
+impl std::fmt::Debug for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// One problem: a load error (exit 2) or a rule's finding. Every output
+/// (the terminal, JSON, SARIF, JUnit, reports) reads this one type.
+///
+/// The field is `rule` for load errors too: JSON has always named both
+/// `rule`, and findings' users (`f.rule`) keep their spelling.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
-    #[serde(rename = "rule")]
-    pub code: String,
+    pub rule: Code,
     pub severity: Severity,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
+    pub control: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The waiver that silences it, when one does (findings only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waived_by: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn error(code: &str, message: impl Into<String>) -> Self {
+    /// A load error: always an error, with no control, system or waiver.
+    pub fn error(code: LoadCode, message: impl Into<String>) -> Self {
         Diagnostic {
-            code: code.to_string(),
+            rule: Code::Load(code),
             severity: Severity::Error,
             message: message.into(),
-            help: None,
+            control: None,
+            system: None,
             location: None,
+            help: None,
+            waived_by: None,
         }
     }
     pub fn at(mut self, loc: Option<Location>) -> Self {
@@ -141,7 +236,11 @@ impl Sources {
 /// quoted line) is escaped for the terminal ([`escape::term_line`]): a
 /// control character shows as `\u{1b}` and the caret still points at the
 /// token it underlines.
-pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
+pub fn render<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    sources: &Sources,
+    color: bool,
+) -> String {
     use crate::cli::term::{BOLD, CYAN, RED, RESET, YELLOW};
     let mut out = String::new();
     for d in diags {
@@ -159,7 +258,7 @@ pub fn render(diags: &[Diagnostic], sources: &Sources, color: bool) -> String {
             out,
             "{c}{}[{}]{reset}{bold}: {}{reset}",
             d.severity.as_str(),
-            escape::term_line(&d.code),
+            escape::term_line(d.rule.as_str()),
             escape::term_line(&d.message)
         );
         if let Some(loc) = &d.location {
@@ -278,11 +377,32 @@ mod tests {
         assert_eq!(suggest("banana", ["owner", "name"]), None);
     }
 
+    /// A code is its id string in JSON and text; the fields serialise in
+    /// one order for findings and load errors, the unset ones left out.
+    #[test]
+    fn one_shape_for_findings_and_load_errors() {
+        let load = Code::from(LoadCode::Yaml);
+        let rule = Code::from(RuleId::EvidenceMissing);
+        assert_eq!(serde_json::to_value(load).unwrap(), "load/yaml");
+        assert_eq!(rule.to_string(), "evidence/missing");
+        assert_eq!(format!("{rule:?}"), "\"evidence/missing\"");
+        assert!(rule == "evidence/missing" && load.rule().id == "load/yaml");
+        assert!(!load.waivable() && rule.waivable());
+        let d = Diagnostic::error(LoadCode::Yaml, "bad")
+            .help("fix it")
+            .at(Some(Location::new("a.yaml", Pos { line: 1, col: 2 })));
+        let json = serde_json::to_string(&d).unwrap();
+        assert_eq!(
+            json,
+            r#"{"rule":"load/yaml","severity":"error","message":"bad","location":{"file":"a.yaml","line":1,"column":2},"help":"fix it"}"#
+        );
+    }
+
     #[test]
     fn renders_snippet_with_caret() {
         let mut s = Sources::default();
         s.add("a.yaml", "id: x\n  ownr: cro\n".into());
-        let d = Diagnostic::error("load/unknown-field", "unknown field `ownr`")
+        let d = Diagnostic::error(LoadCode::UnknownField, "unknown field `ownr`")
             .at(Some(Location::new("a.yaml", Pos { line: 2, col: 3 })))
             .help("did you mean `owner`?");
         let out = render(&[d], &s, false);
@@ -300,7 +420,7 @@ mod tests {
             "name: \"x\x1b[2K\x1b[1A\u{202e}\" bad: 1\n".into(),
         );
         let d = Diagnostic::error(
-            "load/invalid",
+            LoadCode::Invalid,
             "policy `p` (\x1b[2K\x1b[1A\x1b[1;32mok\x1b[0m: nothing to report\x1b[8m) is bad\nok",
         )
         .at(Some(Location::new(
@@ -335,7 +455,7 @@ mod tests {
         assert_eq!(&quoted[at..at + 3], "bad", "{out}");
         assert_eq!(caret.matches('^').count(), 3, "{out}");
         // A token with control characters is underlined whole, escapes included.
-        let d = Diagnostic::error("load/invalid", "bad name").at(Some(Location::new(
+        let d = Diagnostic::error(LoadCode::Invalid, "bad name").at(Some(Location::new(
             "a\x1b[31m.yaml",
             Pos { line: 1, col: 7 },
         )));

@@ -46,17 +46,13 @@ pub(super) fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
             emit_json("check", view, &a.common.out, Guard::Project(&project))?;
         }
         CheckFormat::Human => {
-            let live: Vec<Diagnostic> = findings
-                .iter()
-                .filter(|f| f.waived_by.is_none())
-                .map(Finding::to_diagnostic)
-                .collect();
+            let live = findings.iter().filter(|f| f.waived_by.is_none());
             let to_file = a.common.out.output.is_some();
             let color = term.color_out && !to_file;
             let mut text = if term.quiet && !to_file {
                 String::new()
             } else {
-                diag::render(&live, &project.sources, color)
+                diag::render(live, &project.sources, color)
             };
             let systems = project.inventory.systems.len();
             let summary = format!(

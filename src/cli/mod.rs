@@ -42,7 +42,7 @@ use serde_json::json;
 use self::term::{GREEN, RED, Table, YELLOW, paint};
 use crate::assess::{self, Level};
 use crate::catalog::{Catalog, Control};
-use crate::diag::{self, Diagnostic, Severity};
+use crate::diag::{self, Severity};
 use crate::load::{self, LoadFailure, Project};
 use crate::render::escape::{self, md};
 use crate::render::output::{self, RunError, envelope};
@@ -133,7 +133,7 @@ impl From<RunError> for Failure {
 
 pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
     if json_cmd == Some("sarif") {
-        print!("{}", crate::render::ci::sarif_load_errors(&f.diagnostics));
+        print!("{}", crate::render::ci::sarif(&f.diagnostics));
     } else if let Some(cmd) = json_cmd
         && let Ok(s) = envelope(cmd, json!({"errors": f.diagnostics}))
     {

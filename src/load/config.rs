@@ -8,6 +8,7 @@ use serde::{Deserialize, Deserializer};
 use crate::diag::{Diagnostic, Location, suggest};
 use crate::load::yaml::Pos;
 use crate::model::{Date, Duration};
+use crate::rules::LoadCode;
 
 pub const CONFIG_FILE: &str = "aims.toml";
 
@@ -168,7 +169,7 @@ pub fn find_upwards(start: &Path) -> Option<PathBuf> {
 }
 
 /// Parse `aims.toml`. `name` is how the file is shown in diagnostics.
-pub fn parse(text: &str, name: &str) -> Result<Config, Diagnostic> {
+pub fn parse(text: &str, name: &str) -> Result<Config, Box<Diagnostic>> {
     toml::from_str::<Config>(text).map_err(|e| {
         let pos = e
             .span()
@@ -190,15 +191,17 @@ pub fn parse(text: &str, name: &str) -> Result<Config, Diagnostic> {
                 .map(|s| format!("did you mean `{s}`?"))
                 .or_else(|| Some(format!("known keys here: {}", pool.join(", "))));
         }
-        Diagnostic::error(
-            "load/config",
-            format!(
-                "invalid {CONFIG_FILE}: {}",
-                msg.lines().next().unwrap_or(&msg)
-            ),
+        Box::new(
+            Diagnostic::error(
+                LoadCode::Config,
+                format!(
+                    "invalid {CONFIG_FILE}: {}",
+                    msg.lines().next().unwrap_or(&msg)
+                ),
+            )
+            .at(Some(Location::new(name, pos)))
+            .help_opt(help),
         )
-        .at(Some(Location::new(name, pos)))
-        .help_opt(help)
     })
 }
 

@@ -4,6 +4,7 @@
 use super::read::Loader;
 use crate::diag::Location;
 use crate::load::yaml::{self, Node, Pos, Value};
+use crate::rules::LoadCode;
 
 impl Loader {
     /// Deserialize a typed value from a node, reporting every problem.
@@ -24,7 +25,7 @@ impl Loader {
                 None => format!("known fields: {}", u.expected.join(", ")),
             };
             self.err(
-                "load/unknown-field",
+                LoadCode::UnknownField,
                 format!("unknown field `{}` in {what}", u.key),
                 Some(Location::new(file, u.pos)),
                 Some(help),
@@ -72,7 +73,7 @@ impl Loader {
         }
         let message = tidy_serde_message(&e.message);
         self.err(
-            "load/invalid",
+            LoadCode::Invalid,
             format!("{what}: {message}"),
             Some(Location::new(file, e.pos)),
             e.help.clone(),

@@ -9,6 +9,7 @@ use globset::{GlobBuilder, GlobMatcher};
 use super::read::{Loader, io_reason};
 use crate::diag::{Diagnostic, Location, display_path};
 use crate::load::config::{self, CONFIG_FILE, Config};
+use crate::rules::LoadCode;
 
 /// How a run was pointed at an AIMS.
 pub(super) enum Target {
@@ -24,7 +25,7 @@ fn has_glob_chars(s: &str) -> bool {
     s.contains(['*', '?', '[', '{'])
 }
 
-pub(super) fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target, Diagnostic> {
+pub(super) fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target, Box<Diagnostic>> {
     match target {
         Some(p) => {
             let p = if p.is_absolute() {
@@ -33,11 +34,13 @@ pub(super) fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target
                 cwd.join(p)
             };
             let meta = fs::metadata(&p).map_err(|e| {
-                Diagnostic::error(
-                    "load/io",
-                    format!("cannot open `{}`: {}", display_path(&p, cwd), io_reason(&e)),
+                Box::new(
+                    Diagnostic::error(
+                        LoadCode::Io,
+                        format!("cannot open `{}`: {}", display_path(&p, cwd), io_reason(&e)),
+                    )
+                    .help("give an inventory file, or a folder holding aims.toml or aims.yaml"),
                 )
-                .help("give an inventory file, or a folder holding aims.toml or aims.yaml")
             })?;
             if meta.is_dir() {
                 let cfg = p.join(CONFIG_FILE);
@@ -49,14 +52,16 @@ pub(super) fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target
                 {
                     Ok(Target::Folder(p))
                 } else {
-                    Err(Diagnostic::error(
-                        "load/no-inventory",
-                        format!(
-                            "`{}` holds neither aims.toml nor aims.yaml",
-                            display_path(&p, cwd)
-                        ),
-                    )
-                    .help("run `aims init` there to start an inventory"))
+                    Err(Box::new(
+                        Diagnostic::error(
+                            LoadCode::NoInventory,
+                            format!(
+                                "`{}` holds neither aims.toml nor aims.yaml",
+                                display_path(&p, cwd)
+                            ),
+                        )
+                        .help("run `aims init` there to start an inventory"),
+                    ))
                 }
             } else if p.file_name().is_some_and(|n| n == CONFIG_FILE) {
                 Ok(Target::Config(p))
@@ -72,11 +77,13 @@ pub(super) fn resolve_target(target: Option<&Path>, cwd: &Path) -> Result<Target
             {
                 Ok(Target::Folder(cwd.to_path_buf()))
             } else {
-                Err(Diagnostic::error(
-                    "load/no-inventory",
-                    "no aims.toml in this folder or any folder above it, and no aims.yaml here",
-                )
-                .help("run `aims init` to start an inventory, or pass the path of one"))
+                Err(Box::new(
+                    Diagnostic::error(
+                        LoadCode::NoInventory,
+                        "no aims.toml in this folder or any folder above it, and no aims.yaml here",
+                    )
+                    .help("run `aims init` to start an inventory, or pass the path of one"),
+                ))
             }
         }
     }
@@ -101,7 +108,7 @@ pub(super) fn inventory_files(
         let loc = loc.clone();
         if Path::new(&pat).is_absolute() || pat.split(['/', '\\']).any(|c| c == "..") {
             l.err(
-                "load/config",
+                LoadCode::Config,
                 format!("inventory path `{pat}` leaves the folder of aims.toml"),
                 loc,
                 Some("inventory files live beside aims.toml or below it".into()),
@@ -117,7 +124,7 @@ pub(super) fn inventory_files(
             Ok(g) => g.compile_matcher(),
             Err(e) => {
                 l.err(
-                    "load/config",
+                    LoadCode::Config,
                     format!("invalid glob `{pat}` in `inventory`: {e}"),
                     loc,
                     None,
@@ -143,7 +150,7 @@ pub(super) fn inventory_files(
         found.sort();
         if found.is_empty() && explicit {
             l.err(
-                "load/no-inventory",
+                LoadCode::NoInventory,
                 format!("`inventory` pattern `{pat}` matches no file"),
                 loc,
                 None,

@@ -12,6 +12,7 @@ use crate::catalog::Catalog;
 use crate::diag::{Location, suggest};
 use crate::load::yaml::{Node, Pos, Value};
 use crate::model::*;
+use crate::rules::LoadCode;
 
 /// Merge one file's sections into the inventory.
 pub(super) fn read_file(
@@ -27,7 +28,7 @@ pub(super) fn read_file(
         Value::Map(e) => e,
         Value::Null => {
             l.err(
-                "load/empty",
+                LoadCode::Empty,
                 format!("inventory file `{file}` is empty"),
                 Some(Location::new(file, Pos { line: 1, col: 1 })),
                 Some("start it with `version: 1` and `organization:` (see `aims init`)".into()),
@@ -36,7 +37,7 @@ pub(super) fn read_file(
         }
         _ => {
             l.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 format!(
                     "an inventory file must be a mapping of sections, found {}",
                     node.kind()
@@ -54,7 +55,7 @@ pub(super) fn read_file(
                 match &v.value {
                     Value::Int(1) => {}
                     _ => l.err(
-                        "load/invalid",
+                        LoadCode::Invalid,
                         format!(
                             "unsupported inventory `version`: {}",
                             v.key_text().unwrap_or(Cow::Borrowed(v.kind()))
@@ -70,7 +71,7 @@ pub(super) fn read_file(
             "organization" => {
                 if let Some(prev) = org_at.clone() {
                     l.err(
-                        "load/duplicate-id",
+                        LoadCode::DuplicateId,
                         "`organization` is defined twice",
                         Some(Location::new(file, k.pos)),
                         Some(format!("keep one: the other is at {prev}")),
@@ -172,7 +173,7 @@ pub(super) fn read_file(
                         format!("top-level keys are: {}", TOP_LEVEL_KEYS.join(", "))
                     });
                 l.err(
-                    "load/unknown-field",
+                    LoadCode::UnknownField,
                     format!("unknown top-level key `{other}`"),
                     Some(Location::new(file, k.pos)),
                     Some(help),
@@ -206,7 +207,7 @@ fn read_list<T: for<'a> Deserialize<'a>>(
         }
         Value::Null => {}
         _ => l.err(
-            "load/invalid",
+            LoadCode::Invalid,
             format!(
                 "`{section}` must be a list (items start with `- `), found {}",
                 node.kind()
@@ -232,7 +233,7 @@ fn read_statements(
         Value::Null => return,
         _ => {
             l.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 format!(
                     "{what} must be a mapping from control id to statement, found {}",
                     node.kind()
@@ -256,7 +257,7 @@ fn read_statements(
                 )
             };
             l.err(
-                "load/unknown-control",
+                LoadCode::UnknownControl,
                 format!("`{raw}` is not a control or clause in the catalogue"),
                 Some(Location::new(file, k.pos)),
                 help,
@@ -266,7 +267,7 @@ fn read_statements(
         let id = control.id.clone();
         if let Some(prev) = out.get(&id) {
             l.err(
-                "load/duplicate-id",
+                LoadCode::DuplicateId,
                 format!("a statement for `{id}` is written twice"),
                 Some(Location::new(file, k.pos)),
                 Some(format!("keep one: the other is at {}", prev.src.loc())),

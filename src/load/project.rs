@@ -14,6 +14,7 @@ use crate::load::config::{self, Config};
 use crate::load::safe::{Refusal, Root};
 use crate::load::yaml::{Node, Pos, Value};
 use crate::model::*;
+use crate::rules::LoadCode;
 
 /// Everything `aims` knows about one AIMS after a successful load.
 #[derive(Debug)]
@@ -69,7 +70,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         if l.suppressed > 0 {
             l.diags.push(
                 Diagnostic::error(
-                    "load/too-many-problems",
+                    LoadCode::TooManyProblems,
                     format!("{} more problems not shown", l.suppressed),
                 )
                 .help(format!(
@@ -88,7 +89,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     let target = match resolve_target(target, cwd) {
         Ok(t) => t,
         Err(d) => {
-            l.diags.push(d);
+            l.diags.push(*d);
             return Err(fail(l));
         }
     };
@@ -125,7 +126,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         match config::parse(&text, &name) {
             Ok(c) => config = c,
             Err(d) => {
-                l.diags.push(d);
+                l.diags.push(*d);
                 l.sources.add(&name, text);
                 return Err(fail(l));
             }
@@ -154,7 +155,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
             || matches!(l.root.resolve(rp), Err(Refusal::Outside))
         {
             l.err(
-                "load/outside-root",
+                LoadCode::OutsideRoot,
                 format!(
                     "evidence_root `{r}` leads outside the repository root (`{}`)",
                     l.show(&root)
@@ -172,7 +173,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     };
     if files.is_empty() && l.diags.is_empty() {
         l.err(
-            "load/no-inventory",
+            LoadCode::NoInventory,
             format!("no inventory found in `{}`", l.show(&root)),
             None,
             Some("create aims.yaml (or run `aims init`), or set `inventory` in aims.toml".into()),
@@ -184,7 +185,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     for extra in &config.catalog.extra {
         if Path::new(extra).is_absolute() || extra.split(['/', '\\']).any(|c| c == "..") {
             l.err(
-                "load/config",
+                LoadCode::Config,
                 format!("catalogue overlay `{extra}` leaves the folder of aims.toml"),
                 config_loc("extra"),
                 None,
@@ -227,7 +228,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
                     })
                     .unwrap_or(node.pos);
                 l.err(
-                    "load/catalog",
+                    LoadCode::Catalog,
                     e.message,
                     Some(Location::new(&file, pos)),
                     None,
@@ -242,7 +243,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         .map(|(k, v)| (k.clone(), v.0))
         .collect();
     if let Err(msg) = catalog.override_dates(&date_overrides) {
-        l.err("load/config", msg, config_loc("dates"), None);
+        l.err(LoadCode::Config, msg, config_loc("dates"), None);
     }
 
     // 5. Read every file, then merge.
@@ -259,7 +260,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         if rel.to_str().is_none() {
             let name = l.show(f);
             l.err(
-                "load/file-name",
+                LoadCode::FileName,
                 format!(
                     "inventory file `{name}` was not read: {}",
                     crate::assess::evidence::not_utf8_reason(rel)
@@ -294,7 +295,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         if version.is_none() {
             let first = &parts[0].0;
             l.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 "the inventory has no `version`",
                 Some(Location::new(first, Pos { line: 1, col: 1 })),
                 Some("add `version: 1` at the top of the inventory".into()),
@@ -303,7 +304,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         if inventory.organization.is_none() {
             let first = &parts[0].0;
             l.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 "the inventory has no `organization`",
                 Some(Location::new(first, Pos { line: 1, col: 1 })),
                 Some("add `organization:` with at least `name:`".into()),
@@ -330,7 +331,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| "run `aims rules` for the list".into());
             l.err(
-                "load/config",
+                LoadCode::Config,
                 format!("unknown rule `{key}` in [rules]"),
                 config_loc(key),
                 Some(help),
@@ -342,7 +343,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
             let help = suggest(key, catalog.ids().chain(rule_ids.iter().copied()))
                 .map(|s| format!("did you mean `{s}`?"));
             l.err(
-                "load/config",
+                LoadCode::Config,
                 format!("[freshness] names `{key}`, which is neither a control nor a rule"),
                 config_loc(key),
                 help,
@@ -360,7 +361,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
                 )
                 .map(|s| format!("did you mean `{s}`?"));
                 l.err(
-                    "load/config",
+                    LoadCode::Config,
                     format!("[gate] deny names `{d}`, which is neither a severity nor a rule"),
                     config_loc("deny"),
                     help,

@@ -12,6 +12,7 @@ use crate::diag::{Diagnostic, Location, Sources, display_path};
 use crate::load::config;
 use crate::load::safe::{Refusal, Root};
 use crate::load::yaml::{self, Node, Pos, Value};
+use crate::rules::LoadCode;
 
 /// The state of one load: where paths are shown from, the root no file
 /// may leave, and the problems found so far.
@@ -31,7 +32,7 @@ impl Loader {
 
     pub(super) fn err(
         &mut self,
-        code: &str,
+        code: LoadCode,
         msg: impl Into<String>,
         loc: Option<Location>,
         help: Option<String>,
@@ -60,7 +61,7 @@ impl Loader {
             Ok(o) => o,
             Err(Refusal::Outside) => {
                 self.err(
-                    "load/outside-root",
+                    LoadCode::OutsideRoot,
                     format!(
                         "{what} `{name}` leads outside the repository root (`{}`); it was not read",
                         self.show(self.root.path())
@@ -74,7 +75,7 @@ impl Loader {
             }
             Err(Refusal::NotAFile("a folder")) => {
                 self.err(
-                    "load/io",
+                    LoadCode::Io,
                     format!("{what} `{name}` is a folder, not a file"),
                     Some(Location::new(&name, Pos::default())),
                     Some("name a YAML file, or a glob such as `aims/*.yaml`".into()),
@@ -89,7 +90,7 @@ impl Loader {
                     _ => None,
                 };
                 self.err(
-                    "load/io",
+                    LoadCode::Io,
                     format!("cannot read {what} `{name}`: {r}"),
                     Some(Location::new(&name, Pos::default())),
                     help,
@@ -99,7 +100,7 @@ impl Loader {
         };
         if opened.len > MAX_FILE_BYTES {
             self.err(
-                "load/too-large",
+                LoadCode::TooLarge,
                 format!(
                     "{what} `{name}` is {} MiB; the limit is {} MiB",
                     opened.len / (1024 * 1024),
@@ -116,7 +117,7 @@ impl Loader {
         let read = opened.file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes);
         if let Err(e) = read {
             self.err(
-                "load/io",
+                LoadCode::Io,
                 format!("cannot read {what} `{name}`: {}", io_reason(&e)),
                 Some(Location::new(&name, Pos::default())),
                 None,
@@ -125,7 +126,7 @@ impl Loader {
         }
         if bytes.len() as u64 > MAX_FILE_BYTES {
             self.err(
-                "load/too-large",
+                LoadCode::TooLarge,
                 format!(
                     "{what} `{name}` is larger than {} MiB",
                     MAX_FILE_BYTES / (1024 * 1024)
@@ -137,7 +138,7 @@ impl Loader {
         }
         if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
             self.err(
-                "load/encoding",
+                LoadCode::Encoding,
                 format!("{what} `{name}` is UTF-16"),
                 Some(Location::new(&name, Pos { line: 1, col: 1 })),
                 Some("save the file as UTF-8".into()),
@@ -152,7 +153,7 @@ impl Loader {
                 let prefix = String::from_utf8_lossy(valid);
                 let pos = config::offset_to_pos(&prefix, prefix.len());
                 self.err(
-                    "load/encoding",
+                    LoadCode::Encoding,
                     format!(
                         "{what} `{name}` is not valid UTF-8 (byte 0x{:02X} at offset {})",
                         body[e.valid_up_to()],
@@ -179,7 +180,7 @@ impl Loader {
             }
             Err(e) => {
                 self.err(
-                    "load/yaml",
+                    LoadCode::Yaml,
                     format!("invalid YAML in `{name}`: {}", e.message),
                     Some(Location::new(&name, e.pos)),
                     yaml_help(&e.message),
@@ -201,7 +202,7 @@ impl Loader {
                         if let Some(text) = k.key_text() {
                             if let Some(first) = seen.get(&text) {
                                 self.err(
-                                    "load/duplicate-key",
+                                    LoadCode::DuplicateKey,
                                     format!(
                                         "duplicate key `{text}` (first written at line {})",
                                         first.line

@@ -9,6 +9,7 @@ use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Location, suggest};
 use crate::load::yaml::Node;
 use crate::model::*;
+use crate::rules::LoadCode;
 
 struct V<'a> {
     diags: &'a mut Vec<Diagnostic>,
@@ -22,7 +23,7 @@ impl V<'_> {
         self.diags.len() < super::MAX_DIAGNOSTICS
     }
 
-    fn err(&mut self, code: &str, msg: String, loc: Location, help: Option<String>) {
+    fn err(&mut self, code: LoadCode, msg: String, loc: Location, help: Option<String>) {
         self.diags
             .push(Diagnostic::error(code, msg).at(Some(loc)).help_opt(help));
     }
@@ -48,7 +49,7 @@ impl<'a> Ids<'a> {
             let (id, loc) = f(item);
             if let Some((first, first_loc)) = map.get(id.key().as_ref()) {
                 v.err(
-                    "load/duplicate-id",
+                    LoadCode::DuplicateId,
                     format!("duplicate {what} id `{id}` (ids compare without case: `{first}` is at {first_loc})"),
                     loc,
                     Some(format!("give each {what} in `{section}` its own id")),
@@ -80,7 +81,7 @@ impl<'a> Ids<'a> {
             }
         });
         v.err(
-            "load/broken-reference",
+            LoadCode::BrokenReference,
             format!("`{field}` names {} `{id}`, which is not defined", self.what),
             loc,
             help,
@@ -112,7 +113,7 @@ fn check_control(v: &mut V, catalog: &Catalog, id: &ControlId, field: &str, loc:
                 .unwrap_or_else(|| "run `aims controls` for the catalogue".into())
         });
         v.err(
-            "load/unknown-control",
+            LoadCode::UnknownControl,
             format!("`{field}` names `{id}`, which is not a control or clause in the catalogue"),
             loc,
             help,
@@ -182,7 +183,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
             && !(1..=25).contains(&a)
         {
             v.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 format!(
                     "`risk_appetite` is {a}; risk scores run from 1 to 25 (likelihood × impact)"
                 ),
@@ -195,7 +196,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
             && b <= a
         {
             v.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 format!("certification `expires` ({b}) is not after `certified` ({a})"),
                 o.src.loc_of(&["certification", "expires"]),
                 None,
@@ -223,7 +224,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
         for (i, d) in s.data.iter().enumerate() {
             if data_ids.insert(d.id.key().into_owned(), &d.id).is_some() {
                 v.err(
-                    "load/duplicate-id",
+                    LoadCode::DuplicateId,
                     format!("system `{}` lists data set `{}` twice", s.id, d.id),
                     s.src.loc_of(&["data", &i.to_string(), "id"]),
                     None,
@@ -252,10 +253,10 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
                             .map(|x| format!("did you mean `{x}`?"))
                             .unwrap_or_else(|| "run `aims controls` for the catalogue".into())
                     });
-                    v.err("load/unknown-control", format!("system `{}` has a statement for `{key}`, which is not in the catalogue", s.id), loc, help);
+                    v.err(LoadCode::UnknownControl, format!("system `{}` has a statement for `{key}`, which is not in the catalogue", s.id), loc, help);
                 }
                 Some(c) if !c.applies_to.per_system() => v.err(
-                    "load/invalid",
+                    LoadCode::Invalid,
                     format!("`{}` ({}) is judged for the organisation only, so system `{}` cannot have its own statement for it", c.id, c.title, s.id),
                     loc,
                     Some(format!("move it to the top-level `controls:`; `aims controls {}` shows its scope", c.id)),
@@ -292,7 +293,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
             && n < ia.date
         {
             v.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 format!(
                     "`next_review` ({n}) is before the assessment `date` ({})",
                     ia.date
@@ -332,7 +333,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
             && c < n.raised
         {
             v.err(
-                "load/invalid",
+                LoadCode::Invalid,
                 format!("`closed` ({c}) is before `raised` ({})", n.raised),
                 n.src.loc_of(&["closed"]),
                 None,
@@ -347,7 +348,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
                 .map(|s| format!("did you mean `{s}`?"))
                 .unwrap_or_else(|| "use a rule id from `aims rules`, or `*`".into());
             v.err(
-                "load/unknown-rule",
+                LoadCode::UnknownRule,
                 format!(
                     "waiver `{}` names rule `{}`, which does not exist",
                     w.id, w.rule

@@ -7,7 +7,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use serde_json::{Value, json};
 
 use crate::assess::{Gap, Level};
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity};
 use crate::rules::{self, Finding};
 
 /// Where each rule is documented. The README has a section per area.
@@ -52,35 +52,25 @@ fn descriptor(
     })
 }
 
-/// One result to report, from a finding or a load error.
-struct Item<'a> {
-    rule: String,
-    severity: Severity,
-    message: String,
-    location: Option<&'a crate::diag::Location>,
-    control: Option<&'a str>,
-    system: Option<&'a str>,
-    waived_by: Option<&'a str>,
-}
-
 /// One SARIF run from findings (check/gap) or load errors (exit 2).
-fn sarif_run(results_in: Vec<Item>) -> Value {
-    // Rule descriptors: every registered rule, then any load/* code seen.
+fn sarif_run(diags: &[Diagnostic]) -> Value {
+    // Rule descriptors: every registered rule, then any load code seen.
     let mut rules_out: Vec<Value> = rules::RULES
         .iter()
         .map(|r| descriptor(r.id, r.severity, r.summary, r.explain, r.fix, "rules"))
         .collect();
-    let mut index: BTreeMap<String, usize> = rules::RULES
+    let mut index: BTreeMap<Code, usize> = rules::RuleId::ALL
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.id.to_string(), i))
+        .map(|(i, &r)| (Code::Rule(r), i))
         .collect();
     // Load codes are described only when a run reports one.
-    for item in &results_in {
-        if let Some(r) = rules::LOAD_CODES.iter().find(|r| r.id == item.rule)
-            && !index.contains_key(r.id)
+    for d in diags {
+        if let Code::Load(_) = d.rule
+            && !index.contains_key(&d.rule)
         {
-            index.insert(r.id.to_string(), rules_out.len());
+            let r = d.rule.rule();
+            index.insert(d.rule, rules_out.len());
             rules_out.push(descriptor(
                 r.id,
                 r.severity,
@@ -91,39 +81,25 @@ fn sarif_run(results_in: Vec<Item>) -> Value {
             ));
         }
     }
-    for item in &results_in {
-        let id = &item.rule;
-        if !index.contains_key(id) {
-            index.insert(id.clone(), rules_out.len());
-            rules_out.push(descriptor(
-                id,
-                Severity::Error,
-                "The inventory could not be loaded",
-                "aims stops with exit code 2 when an input file is malformed, has unknown fields, broken references or duplicate ids.",
-                "Fix the file at the place shown; the message says what is wrong.",
-                "the-inventory",
-            ));
-        }
-    }
-    let results: Vec<Value> = results_in
-        .into_iter()
-        .map(|item| {
-            let Item {
-                rule,
-                severity: sev,
-                message,
-                location: loc,
-                control,
-                system,
-                waived_by: waived,
-            } = item;
+    let results: Vec<Value> = diags
+        .iter()
+        .map(|d| {
+            let rule = d.rule.as_str();
+            // A finding's help is its rule's fix, in the descriptor; a load
+            // error's is about this one error, so the message carries it.
+            let message = match (d.rule, &d.help) {
+                (Code::Load(_), Some(h)) => format!("{} ({h})", d.message),
+                _ => d.message.clone(),
+            };
+            let control = d.control.as_deref();
+            let system = d.system.as_deref();
             let mut r = json!({
                 "ruleId": rule,
-                "ruleIndex": index[&rule],
-                "level": level(sev),
+                "ruleIndex": index[&d.rule],
+                "level": level(d.severity),
                 "message": {"text": message},
             });
-            if let Some(l) = loc {
+            if let Some(l) = &d.location {
                 let mut region = json!({"startLine": l.line.max(1)});
                 if l.column > 0 {
                     region["startColumn"] = json!(l.column);
@@ -142,7 +118,7 @@ fn sarif_run(results_in: Vec<Item>) -> Value {
             if !props.is_empty() {
                 r["properties"] = Value::Object(props);
             }
-            if let Some(w) = waived {
+            if let Some(w) = &d.waived_by {
                 r["suppressions"] = json!([{"kind": "external", "justification": format!("waiver `{w}`")}]);
             }
             r
@@ -170,47 +146,11 @@ fn document(run: Value) -> String {
     s
 }
 
-/// SARIF for findings. Waived findings are kept, marked as suppressed.
-pub fn sarif(findings: &[Finding]) -> String {
-    document(sarif_run(
-        findings
-            .iter()
-            .map(|f| Item {
-                rule: f.rule.to_string(),
-                severity: f.severity,
-                message: f.message.clone(),
-                location: f.location.as_ref(),
-                control: f.control.as_deref(),
-                system: f.system.as_deref(),
-                waived_by: f.waived_by.as_deref(),
-            })
-            .collect(),
-    ))
-}
-
-/// SARIF for an inventory that could not be loaded, so that the broken
-/// line is annotated too.
-pub fn sarif_load_errors(diags: &[Diagnostic]) -> String {
-    document(sarif_run(
-        diags
-            .iter()
-            .map(|d| {
-                let msg = match &d.help {
-                    Some(h) => format!("{} ({h})", d.message),
-                    None => d.message.clone(),
-                };
-                Item {
-                    rule: d.code.clone(),
-                    severity: d.severity,
-                    message: msg,
-                    location: d.location.as_ref(),
-                    control: None,
-                    system: None,
-                    waived_by: None,
-                }
-            })
-            .collect(),
-    ))
+/// SARIF for findings, or for an inventory that could not be loaded (so
+/// that the broken line is annotated too). Waived findings are kept,
+/// marked as suppressed.
+pub fn sarif(diags: &[Diagnostic]) -> String {
+    document(sarif_run(diags))
 }
 
 /// Does this (control, system) test case fail? Its level is under the

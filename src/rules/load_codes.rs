@@ -1,7 +1,8 @@
 //! The codes of load errors (exit 2): always errors, neither configurable
 //! nor waivable, registered so that `aims rules ID` explains them and SARIF
-//! describes them. src/load emits them as strings in its diagnostics; the
-//! test below keeps those strings and this table the same set.
+//! describes them. src/load emits them by typed code (`LoadCode::Yaml`), so
+//! a code that is not registered fails to compile; the test below fails on
+//! a registered code that src/load never emits.
 
 use super::registry::rule_table;
 
@@ -87,30 +88,40 @@ rule_table! {
 mod tests {
     use super::*;
 
-    /// Every `"load/…"` code the source emits is registered, and every
-    /// registered load code is emitted somewhere: a new code without an
-    /// explanation, or a stale entry, fails here. This file, which
-    /// registers them, is not a place that emits them.
+    /// Every load code src/load emits is registered, and every registered
+    /// load code is emitted there: a stale entry fails here (an unknown
+    /// code fails to compile). Codes are found as `LoadCode::Name` in the
+    /// text of src/load, the only module that reports load errors; name
+    /// them that way there (no `use LoadCode::*`, no alias).
     #[test]
     fn load_codes_are_exactly_the_ones_emitted() {
-        let this = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file!());
+        let names: std::collections::BTreeMap<&str, &str> = LoadCode::ALL
+            .iter()
+            .map(|c| (c.name(), c.as_str()))
+            .collect();
         let mut used = std::collections::BTreeSet::new();
-        for e in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src")) {
+        for e in walkdir::WalkDir::new(concat!(env!("CARGO_MANIFEST_DIR"), "/src/load")) {
             let e = e.unwrap();
-            if e.path().extension().is_none_or(|x| x != "rs") || e.path() == this {
+            if e.path().extension().is_none_or(|x| x != "rs") {
                 continue;
             }
             let text = std::fs::read_to_string(e.path()).unwrap();
-            for (at, _) in text.match_indices("\"load/") {
-                let rest = &text[at + 1..];
-                let end = rest.find('"').unwrap();
-                let code = &rest[..end];
-                let name = &code["load/".len()..];
-                if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
-                    used.insert(code.to_string());
+            for (at, m) in text.match_indices("LoadCode::") {
+                let rest = &text[at + m.len()..];
+                let end = rest
+                    .find(|c: char| !c.is_ascii_alphanumeric() && c != '_')
+                    .unwrap_or(rest.len());
+                let name = &rest[..end];
+                // Variants are CamelCase; `ALL` and methods are not codes.
+                if name.starts_with(|c: char| c.is_ascii_uppercase())
+                    && name.contains(|c: char| c.is_ascii_lowercase())
+                {
+                    // A name that is no variant shows as itself.
+                    used.insert(names.get(name).copied().unwrap_or(name).to_string());
                 }
             }
         }
+        assert!(!used.is_empty(), "no `LoadCode::` found in src/load");
         let registered: std::collections::BTreeSet<String> =
             LOAD_CODES.iter().map(|r| r.id.to_string()).collect();
         assert_eq!(used, registered);

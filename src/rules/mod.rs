@@ -18,11 +18,9 @@ mod statement;
 mod supplier;
 mod waiver;
 
-use serde::Serialize;
-
 use crate::assess::evidence::Evidence;
 use crate::catalog::Catalog;
-use crate::diag::{Location, Severity};
+use crate::diag::{Diagnostic, Location};
 use crate::load::Project;
 use crate::model::*;
 
@@ -30,38 +28,8 @@ pub use load_codes::{LOAD_CODES, LoadCode};
 pub use registry::{RULES, Rule, RuleId, UnknownRule, explain, rule};
 pub use waiver::denied;
 
-/// One finding of one rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Finding {
-    pub rule: RuleId,
-    pub severity: Severity,
-    pub message: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub control: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub system: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<Location>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub help: Option<String>,
-    /// The waiver that silences it, when one does.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub waived_by: Option<String>,
-}
-
-impl Finding {
-    /// The finding as the terminal shows it: a diagnostic with its place
-    /// and a source excerpt.
-    pub fn to_diagnostic(&self) -> crate::diag::Diagnostic {
-        crate::diag::Diagnostic {
-            code: self.rule.as_str().to_string(),
-            severity: self.severity,
-            message: self.message.clone(),
-            help: self.help.clone(),
-            location: self.location.clone(),
-        }
-    }
-}
+/// One finding of one rule: a [`Diagnostic`] whose code is a [`RuleId`].
+pub type Finding = Diagnostic;
 
 /// What every check reads, and where it puts its findings.
 struct Ctx<'a> {
@@ -86,7 +54,7 @@ impl Ctx<'_> {
     ) {
         let r = rule.rule();
         self.out.push(Finding {
-            rule,
+            rule: rule.into(),
             severity: r.severity,
             message,
             control: control.map(str::to_string),

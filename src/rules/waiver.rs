@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use super::{Finding, RuleId};
-use crate::diag::Severity;
+use crate::diag::{Code, Severity};
 use crate::load::config::{Config, Level};
 use crate::model::*;
 
@@ -57,8 +57,8 @@ pub(super) fn apply_waivers(
     }
     // The findings each waiver could match, by rule and by (rule, control),
     // so that many waivers over many findings are not a quadratic scan.
-    let mut by_rule: HashMap<RuleId, Vec<usize>> = HashMap::new();
-    let mut by_control: HashMap<RuleId, HashMap<String, Vec<usize>>> = HashMap::new();
+    let mut by_rule: HashMap<Code, Vec<usize>> = HashMap::new();
+    let mut by_control: HashMap<Code, HashMap<String, Vec<usize>>> = HashMap::new();
     for (i, f) in findings.iter().enumerate() {
         if !f.rule.waivable() {
             continue;
@@ -81,7 +81,7 @@ pub(super) fn apply_waivers(
     for w in waivers {
         if w.expires < as_of {
             extra.push(Finding {
-                rule: RuleId::WaiverExpired,
+                rule: RuleId::WaiverExpired.into(),
                 severity: Severity::Error,
                 message: format!(
                     "waiver `{}` expired on {} (it covered {})",
@@ -102,10 +102,10 @@ pub(super) fn apply_waivers(
             ("*", _, _) => &all,
             (_, None, _) => &none,
             (_, Some(r), Some(c)) => by_control
-                .get(&r)
+                .get(&Code::Rule(r))
                 .and_then(|m| m.get(&c.0.to_ascii_lowercase()))
                 .unwrap_or(&none),
-            (_, Some(r), None) => by_rule.get(&r).unwrap_or(&none),
+            (_, Some(r), None) => by_rule.get(&Code::Rule(r)).unwrap_or(&none),
         };
         let mut used = false;
         for &i in candidates {
@@ -117,7 +117,7 @@ pub(super) fn apply_waivers(
         }
         if !used {
             extra.push(Finding {
-                rule: RuleId::WaiverUnused,
+                rule: RuleId::WaiverUnused.into(),
                 severity: Severity::Warning,
                 message: format!("waiver `{}` matches no finding ({})", w.id, describe(w)),
                 control: w.control.as_ref().map(|c| c.0.clone()),
@@ -165,7 +165,7 @@ mod tests {
     #[test]
     fn gate_defaults_to_errors_and_respects_waivers() {
         let mut f = Finding {
-            rule: RuleId::PolicyReviewOverdue,
+            rule: RuleId::PolicyReviewOverdue.into(),
             severity: Severity::Error,
             message: String::new(),
             control: None,

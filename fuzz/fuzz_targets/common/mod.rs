@@ -13,7 +13,6 @@
 use std::path::Path;
 use std::sync::OnceLock;
 
-use aims::diag::Diagnostic;
 use aims::load::{LoadFailure, Project};
 
 /// A valid inventory that uses every section (the gap-ladder fixture).
@@ -69,7 +68,7 @@ pub fn report_failure(f: &LoadFailure) {
     assert!(f.total >= f.diagnostics.len() - 1);
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, false));
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, true));
-    std::hint::black_box(aims::render::ci::sarif_load_errors(&f.diagnostics));
+    std::hint::black_box(aims::render::ci::sarif(&f.diagnostics));
     std::hint::black_box(
         aims::render::output::envelope("check", serde_json::json!({ "errors": f.diagnostics }))
             .expect("load errors serialise"),
@@ -93,12 +92,8 @@ pub fn judge(p: &Project) {
 
     // aims check: findings, shown as the terminal, JSON and SARIF show them.
     let findings = rules::run_with(p, as_of, &ev);
-    let live: Vec<Diagnostic> = findings
-        .iter()
-        .filter(|f| f.waived_by.is_none())
-        .map(rules::Finding::to_diagnostic)
-        .collect();
-    std::hint::black_box(aims::diag::render(&live, &p.sources, false));
+    let live = findings.iter().filter(|f| f.waived_by.is_none());
+    std::hint::black_box(aims::diag::render(live, &p.sources, false));
     std::hint::black_box(serde_json::to_string(&findings).expect("findings serialise"));
     std::hint::black_box(ci::sarif(&findings));
 
