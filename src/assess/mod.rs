@@ -333,20 +333,26 @@ pub fn gap_with(project: &Project, as_of: Date, ev: &Evidence) -> Gap {
         audits: AuditIndex::new(&project.inventory, as_of),
     };
     let inv = &project.inventory;
+    // Each system's own statements by the catalogue id they name, resolved
+    // once (the first statement wins where two keys name one control).
+    let mut own_statements: HashMap<(&str, usize), &Statement> = HashMap::new();
+    for (i, s) in inv.systems.iter().enumerate() {
+        for (k, st) in &s.controls {
+            if let Some(c) = project.catalog.get(k) {
+                own_statements.entry((c.id.as_str(), i)).or_insert(st);
+            }
+        }
+    }
     let mut controls = Vec::new();
     for control in &project.catalog.controls {
         let org = inv.controls.get(&control.id).map(|p| &p.statement);
         let (level, reason) = judge.level(control, org, None);
         let mut systems = BTreeMap::new();
-        for s in &inv.systems {
+        for (i, s) in inv.systems.iter().enumerate() {
             if !control.applies_to_system(s.role, s.lifecycle) {
                 continue;
             }
-            let own = s
-                .controls
-                .iter()
-                .find(|(k, _)| project.catalog.get(k).is_some_and(|c| c.id == control.id))
-                .map(|(_, st)| st);
+            let own = own_statements.get(&(control.id.as_str(), i)).copied();
             let (l, _) = judge.level(control, own.or(org), Some(s.id.as_str()));
             systems.insert(s.id.0.clone(), l);
         }

@@ -18,13 +18,14 @@ use crate::rules::LoadCode;
 pub(super) fn read_file(
     l: &mut Loader,
     file: &Arc<str>,
-    node: &Node,
+    node: Node,
     inv: &mut Inventory,
     version: &mut Option<(Arc<str>, Pos)>,
     org_at: &mut Option<Location>,
     catalog: &Catalog,
 ) {
-    let entries = match &node.value {
+    let kind = node.kind();
+    let entries = match node.value {
         Value::Map(e) => e,
         Value::Null => {
             l.err(
@@ -38,10 +39,7 @@ pub(super) fn read_file(
         _ => {
             l.err(
                 LoadCode::Invalid,
-                format!(
-                    "an inventory file must be a mapping of sections, found {}",
-                    node.kind()
-                ),
+                format!("an inventory file must be a mapping of sections, found {kind}"),
                 Some(Location::new(file, node.pos)),
                 Some(format!("top-level keys are: {}", TOP_LEVEL_KEYS.join(", "))),
             );
@@ -79,7 +77,7 @@ pub(super) fn read_file(
                     continue;
                 }
                 *org_at = Some(Location::new(file, k.pos));
-                if let Some(mut o) = l.typed::<Organization>(file, v, "`organization`") {
+                if let Some(mut o) = l.typed::<Organization>(file, &v, "`organization`") {
                     o.src = Src::new(file, v);
                     inv.organization = Some(o);
                 }
@@ -186,20 +184,21 @@ pub(super) fn read_file(
 fn read_list<T: for<'a> Deserialize<'a>>(
     l: &mut Loader,
     file: &Arc<str>,
-    node: &Node,
+    node: Node,
     section: &str,
     what: &str,
     out: &mut Vec<T>,
     set_src: impl Fn(&mut T, Src),
 ) {
-    match &node.value {
+    let (kind, pos) = (node.kind(), node.pos);
+    match node.value {
         Value::Seq(items) => {
             for item in items {
                 let label = match item.get("id").and_then(Node::key_text) {
                     Some(id) => format!("{what} `{id}`"),
                     None => what.to_string(),
                 };
-                if let Some(mut t) = l.typed::<T>(file, item, &label) {
+                if let Some(mut t) = l.typed::<T>(file, &item, &label) {
                     set_src(&mut t, Src::new(file, item));
                     out.push(t);
                 }
@@ -208,11 +207,8 @@ fn read_list<T: for<'a> Deserialize<'a>>(
         Value::Null => {}
         _ => l.err(
             LoadCode::Invalid,
-            format!(
-                "`{section}` must be a list (items start with `- `), found {}",
-                node.kind()
-            ),
-            Some(Location::new(file, node.pos)),
+            format!("`{section}` must be a list (items start with `- `), found {kind}"),
+            Some(Location::new(file, pos)),
             None,
         ),
     }
@@ -223,22 +219,20 @@ fn read_list<T: for<'a> Deserialize<'a>>(
 fn read_statements(
     l: &mut Loader,
     file: &Arc<str>,
-    node: &Node,
+    node: Node,
     out: &mut BTreeMap<String, PlacedStatement>,
     what: &str,
     catalog: &Catalog,
 ) {
-    let entries = match &node.value {
+    let (kind, pos) = (node.kind(), node.pos);
+    let entries = match node.value {
         Value::Map(e) => e,
         Value::Null => return,
         _ => {
             l.err(
                 LoadCode::Invalid,
-                format!(
-                    "{what} must be a mapping from control id to statement, found {}",
-                    node.kind()
-                ),
-                Some(Location::new(file, node.pos)),
+                format!("{what} must be a mapping from control id to statement, found {kind}"),
+                Some(Location::new(file, pos)),
                 Some("write for example `A.2.2: {status: implemented}`".into()),
             );
             return;
@@ -274,13 +268,13 @@ fn read_statements(
             );
             continue;
         }
-        if let Some(st) = l.typed::<Statement>(file, v, &format!("the statement for `{id}`")) {
+        if let Some(st) = l.typed::<Statement>(file, &v, &format!("the statement for `{id}`")) {
             let src = Src {
                 file: file.clone(),
                 node: Some(Arc::new(Node {
-                    value: v.value.clone(),
+                    value: v.value,
                     pos: k.pos,
-                    raw: v.raw.clone(),
+                    raw: v.raw,
                 })),
             };
             out.insert(id, PlacedStatement { statement: st, src });

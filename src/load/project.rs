@@ -280,11 +280,12 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
     let mut inventory = Inventory::default();
     let mut version: Option<(Arc<str>, Pos)> = None;
     let mut org_at: Option<Location> = None;
-    for (file, node) in &parts {
+    for (file, node) in &mut parts {
+        // The tree is moved into the model item by item, never copied.
         read_file(
             &mut l,
             file,
-            node,
+            std::mem::take(node),
             &mut inventory,
             &mut version,
             &mut org_at,

@@ -197,10 +197,20 @@ impl Loader {
         while let Some(n) = stack.pop() {
             match &n.value {
                 Value::Map(entries) => {
-                    let mut seen: HashMap<Cow<str>, Pos> = HashMap::with_capacity(entries.len());
+                    // Most mappings have a handful of keys: compare them
+                    // pairwise; index only the wide ones, so that 40,000
+                    // keys stay linear.
+                    let wide = entries.len() > 16;
+                    let mut seen: HashMap<Cow<str>, Pos> = HashMap::new();
+                    let mut few: Vec<(Cow<str>, Pos)> = Vec::new();
                     for (k, v) in entries {
                         if let Some(text) = k.key_text() {
-                            if let Some(first) = seen.get(&text) {
+                            let first = if wide {
+                                seen.get(&text).copied()
+                            } else {
+                                few.iter().find(|(t, _)| *t == text).map(|(_, p)| *p)
+                            };
+                            if let Some(first) = first {
                                 self.err(
                                     LoadCode::DuplicateKey,
                                     format!(
@@ -213,8 +223,10 @@ impl Loader {
                                         first.line, first.col
                                     )),
                                 );
-                            } else {
+                            } else if wide {
                                 seen.insert(text, k.pos);
+                            } else {
+                                few.push((text, k.pos));
                             }
                         }
                         stack.push(v);

@@ -62,10 +62,12 @@ pub struct Src {
 }
 
 impl Src {
-    pub fn new(file: &Arc<str>, node: &Node) -> Self {
+    /// The item's source, keeping its node (moved, not copied: the node
+    /// tree of a large inventory is as large as the inventory's model).
+    pub fn new(file: &Arc<str>, node: Node) -> Self {
         Src {
             file: file.clone(),
-            node: Some(Arc::new(node.clone())),
+            node: Some(Arc::new(node)),
         }
     }
     pub fn pos(&self) -> Pos {
@@ -234,7 +236,19 @@ impl Inventory {
     /// The policy whose document is at `path` (compared after lexical
     /// normalisation, so `./docs/p.md` is `docs/p.md`).
     pub fn policy_at(&self, path: &str) -> Option<&Policy> {
-        let i = *self.index().policy_paths.get(&normalised(path)?)?;
+        let paths = &self.index().policy_paths;
+        // A path already in normal form (the usual case: this runs for every
+        // evidence citation) is looked up as it is, without building a copy.
+        let normal = !path.is_empty()
+            && !path.starts_with('/')
+            && path
+                .split('/')
+                .all(|s| !s.is_empty() && s != "." && s != "..");
+        let i = if normal {
+            *paths.get(std::path::Path::new(path))?
+        } else {
+            *paths.get(&normalised(path)?)?
+        };
         self.policies.get(i)
     }
 
@@ -253,6 +267,40 @@ fn normalised(p: &str) -> Option<std::path::PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_is_found_by_any_spelling_of_its_path() {
+        let text = "policies:
+  - {id: p, title: P, path: ./docs/policy.md, approved_by: ceo, approved: 2026-01-01}
+";
+        let node = crate::load::yaml::parse(text).unwrap();
+        let (file, _) = crate::load::yaml::from_node::<InventoryFile>(&node);
+        let inv = Inventory {
+            policies: file.unwrap().policies,
+            ..Inventory::default()
+        };
+        for path in [
+            "docs/policy.md",
+            "./docs/policy.md",
+            "docs//policy.md",
+            "docs/x/../policy.md",
+        ] {
+            assert_eq!(
+                inv.policy_at(path).map(|p| p.id.as_str()),
+                Some("p"),
+                "{path}"
+            );
+        }
+        for path in [
+            "docs/other.md",
+            "/docs/policy.md",
+            "../docs/policy.md",
+            "",
+            "docs",
+        ] {
+            assert!(inv.policy_at(path).is_none(), "{path}");
+        }
+    }
 
     #[test]
     fn lookups_by_id_ignore_case_and_keep_inventory_order() {

@@ -194,6 +194,70 @@ pub fn not_utf8_reason(rel: &Path) -> String {
     )
 }
 
+/// A compiled glob. Most citations use only `*` within a name
+/// (`records/*.csv`); those are matched segment by segment on bytes, which
+/// costs nothing beside compiling a regular expression per citation (a
+/// quarter of `aims gap` on 10,000 systems with a glob each). Anything
+/// else goes to globset, whose semantics the simple form keeps exactly
+/// (`*` never crosses a `/`, dot files match, case matters).
+enum Matcher {
+    Star(Vec<Vec<u8>>),
+    Glob(globset::GlobMatcher),
+}
+
+impl Matcher {
+    fn new(glob: &str) -> Result<Self, globset::Error> {
+        let simple = !glob.contains(['?', '[', ']', '{', '}', '\\'])
+            && !glob.contains("**")
+            && !glob.starts_with('/');
+        if simple {
+            return Ok(Matcher::Star(
+                glob.split('/').map(|s| s.as_bytes().to_vec()).collect(),
+            ));
+        }
+        let g = GlobBuilder::new(glob).literal_separator(true).build()?;
+        Ok(Matcher::Glob(g.compile_matcher()))
+    }
+
+    fn is_match(&self, rel: &Path) -> bool {
+        match self {
+            Matcher::Glob(g) => g.is_match(rel),
+            Matcher::Star(segments) => {
+                let path = bytes(rel);
+                let mut parts = path.split(|b| *b == b'/');
+                segments
+                    .iter()
+                    .all(|s| parts.next().is_some_and(|p| star_match(s, p)))
+                    && parts.next().is_none()
+            }
+        }
+    }
+}
+
+/// Whether `name` matches `pattern`, where `*` stands for any bytes
+/// (neither holds a `/`): the classic linear wildcard match, backtracking
+/// only to the last star.
+fn star_match(pattern: &[u8], name: &[u8]) -> bool {
+    let (mut p, mut n) = (0, 0);
+    let mut star: Option<(usize, usize)> = None;
+    while n < name.len() {
+        if p < pattern.len() && pattern[p] == b'*' {
+            star = Some((p, n));
+            p += 1;
+        } else if p < pattern.len() && pattern[p] == name[n] {
+            p += 1;
+            n += 1;
+        } else if let Some((sp, sn)) = star {
+            p = sp + 1;
+            n = sn + 1;
+            star = Some((sp, sn + 1));
+        } else {
+            return false;
+        }
+    }
+    pattern[p..].iter().all(|b| *b == b'*')
+}
+
 impl Evidence {
     pub fn new(root: &Path) -> Self {
         Evidence {
@@ -263,8 +327,8 @@ impl Evidence {
                 problem: Some(Problem::OutsideRoot),
             };
         }
-        let matcher = match GlobBuilder::new(cited).literal_separator(true).build() {
-            Ok(g) => g.compile_matcher(),
+        let matcher = match Matcher::new(cited) {
+            Ok(m) => m,
             Err(e) => {
                 return Resolution {
                     files: vec![],

@@ -125,3 +125,60 @@ fn recorded_hashes_are_checked() {
         Some(Problem::HashMismatch { .. })
     ));
 }
+
+#[test]
+fn simple_globs_match_only_what_globset_matches() {
+    let cases = [
+        ("docs/*.md", "docs/a.md", true),
+        ("docs/*.md", "docs/sub/c.md", false),
+        ("docs/*", "docs/.hidden", true),
+        ("*/*.md", "docs/a.md", true),
+        ("docs/a*b*c", "docs/aXbYbZc", true),
+        ("docs/a*b*c", "docs/aXbYbZ", false),
+        ("docs/*.MD", "docs/a.md", false),
+    ];
+    for (glob, path, expected) in cases {
+        let m = Matcher::new(glob).unwrap();
+        assert!(
+            matches!(m, Matcher::Star(_)),
+            "{glob} takes the simple path"
+        );
+        assert_eq!(m.is_match(Path::new(path)), expected, "{glob} on {path}");
+    }
+    // Other syntax goes to globset.
+    for glob in [
+        "docs/**/*.md",
+        "docs/?.md",
+        "docs/[ab].md",
+        "docs/{a,b}.md",
+        "docs/\\*.md",
+    ] {
+        assert!(
+            matches!(Matcher::new(glob).unwrap(), Matcher::Glob(_)),
+            "{glob}"
+        );
+    }
+}
+
+proptest::proptest! {
+    /// The simple matcher and globset agree on every pattern of stars,
+    /// letters, dots and slashes, and every path of letters, dots and slashes.
+    #[test]
+    fn the_simple_matcher_agrees_with_globset(
+        glob in "[ab.*/]{1,8}",
+        path in "[ab./]{1,8}",
+    ) {
+        proptest::prop_assume!(!glob.contains("**") && !glob.starts_with('/'));
+        let simple = Matcher::new(&glob).unwrap();
+        let reference = globset::GlobBuilder::new(&glob)
+            .literal_separator(true)
+            .build()
+            .unwrap()
+            .compile_matcher();
+        proptest::prop_assert_eq!(
+            simple.is_match(Path::new(&path)),
+            reference.is_match(Path::new(&path)),
+            "{} on {}", glob, path
+        );
+    }
+}

@@ -12,7 +12,7 @@ pub struct Pos {
 }
 
 /// One YAML node with the place it was written.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Node {
     pub value: Value,
     pub pos: Pos,
@@ -24,8 +24,9 @@ pub struct Node {
     pub raw: Option<Box<str>>,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub enum Value {
+    #[default]
     Null,
     Bool(bool),
     Int(i64),
