@@ -10,7 +10,7 @@ pub mod classify;
 pub mod evidence;
 pub mod readiness;
 
-pub use baseline::{Regression, regressions};
+pub use baseline::{BaselineError, Regression, regressions};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
