@@ -22,3 +22,20 @@ pub enum RunError {
     #[error(transparent)]
     Pack(#[from] PackError),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_library_error_prints_as_itself() {
+        let run: RunError = RenderError::Write(WriteError::Exists {
+            path: "a.md".into(),
+        })
+        .into();
+        assert_eq!(
+            run.to_string(),
+            "`a.md` already exists; pass --force to overwrite it"
+        );
+    }
+}

@@ -227,3 +227,40 @@ fn and_more(n: usize) -> String {
         String::new()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_the_sentences_users_read() {
+        let foreign = |n: usize| PackError::NotPreviousPack {
+            path: PathBuf::from("out"),
+            why: NotOurPack::Foreign {
+                shown: (0..n.min(3)).map(|i| format!("f{i}")).collect(),
+                more: n.saturating_sub(3),
+            },
+        };
+        assert_eq!(
+            foreign(1).to_string(),
+            "`out` is not a pack aims wrote (it also holds `f0`, which the pack's manifest does not list); --force replaces only a previous pack. Choose another --output"
+        );
+        assert!(
+            foreign(5)
+                .to_string()
+                .contains("holds `f0`, `f1`, `f2` and 2 more, which")
+        );
+        let secret = PackError::SecretNotPublic {
+            path: PathBuf::from("keys/k"),
+        };
+        assert!(secret.to_string().contains("beside it (`keys/k.pub`)"));
+        let not_secret = PackError::NotSecretKey {
+            path: PathBuf::from("k.pub"),
+            public: true,
+        };
+        assert_eq!(
+            not_secret.to_string(),
+            "`k.pub` is not an aims secret key (it is a public key; --sign needs the secret one, the file without `.pub`)"
+        );
+    }
+}

@@ -101,3 +101,40 @@ const INSTEAD: &str = "ask for less (`aims soa --system ID`, or `aims gap --form
 fn mib(b: u64) -> u64 {
     b.div_ceil(1024 * 1024)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_the_sentences_users_read() {
+        let own = |holds| WriteError::OwnFile {
+            path: PathBuf::from("out"),
+            holds,
+            what: "the settings file".into(),
+        };
+        assert!(
+            own(false)
+                .to_string()
+                .starts_with("`out` is the settings file of this AIMS;")
+        );
+        assert!(
+            own(true)
+                .to_string()
+                .starts_with("`out` holds the settings file of this AIMS;")
+        );
+        let big = RenderError::TooManyRows {
+            what: "the report".into(),
+            rows: 10,
+            limit: 5,
+            need: 1024 * 1024 + 1,
+        };
+        let s = big.to_string();
+        assert!(
+            s.starts_with("the report would lay out 10 rows (controls"),
+            "{s}"
+        );
+        assert!(s.contains("; ask for less (`aims soa --system ID`"), "{s}");
+        assert!(s.ends_with("has about 2 MiB to spare for it"), "{s}");
+    }
+}
