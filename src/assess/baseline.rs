@@ -60,17 +60,28 @@ struct BaselineControl {
     systems: BTreeMap<String, Level>,
 }
 
+/// Why a baseline could not be compared with.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    /// Not JSON of the shape of a gap envelope.
+    #[error("not an `aims gap --format json` file: {0}")]
+    NotJson(#[source] serde_json::Error),
+    /// A JSON envelope, but of another tool, command or format version.
+    #[error("not an `aims gap --format json` file (tool `{tool}`, command `{command}`)")]
+    NotGap { tool: String, command: String },
+}
+
 /// Compare with a saved `aims gap --format json`. Moving to or from
 /// `not-applicable` is a change of scope, not a regression; controls or
 /// systems that disappeared are not regressions either.
-pub fn regressions(gap: &Gap, baseline_json: &str) -> Result<Vec<Regression>, String> {
-    let env: BaselineEnvelope = serde_json::from_str(baseline_json)
-        .map_err(|e| format!("not an `aims gap --format json` file: {e}"))?;
+pub fn regressions(gap: &Gap, baseline_json: &str) -> Result<Vec<Regression>, BaselineError> {
+    let env: BaselineEnvelope =
+        serde_json::from_str(baseline_json).map_err(BaselineError::NotJson)?;
     if env.tool != "aims" || env.command != "gap" || env.format_version != 1 {
-        return Err(format!(
-            "not an `aims gap --format json` file (tool `{}`, command `{}`)",
-            env.tool, env.command
-        ));
+        return Err(BaselineError::NotGap {
+            tool: env.tool,
+            command: env.command,
+        });
     }
     let down = |from: Level, to: Level| {
         from != Level::NotApplicable && to != Level::NotApplicable && to < from

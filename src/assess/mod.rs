@@ -10,7 +10,7 @@ pub mod classify;
 pub mod evidence;
 pub mod readiness;
 
-pub use baseline::{Regression, regressions};
+pub use baseline::{BaselineError, Regression, regressions};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -285,29 +285,47 @@ impl Judge<'_> {
             return (Level::Implemented, why);
         }
         match self.audited(&control.id) {
-            Ok(audit) => (
+            Audited::By(audit) => (
                 Level::Effective,
                 format!("evidence current; audited in `{audit}`"),
             ),
-            Err(why) => (Level::Evidenced, why),
+            Audited::OpenNonconformity(nc) => (
+                Level::Evidenced,
+                format!("evidence current; nonconformity `{nc}` is open"),
+            ),
+            Audited::NotRecently => (
+                Level::Evidenced,
+                "evidence current; no audit in the last 12 months covered it".into(),
+            ),
         }
     }
 
-    /// An audit within 12 months covered the control, and no nonconformity
-    /// on it is open.
-    fn audited(&self, control: &str) -> Result<String, String> {
+    /// Whether an audit within 12 months covered the control, with no
+    /// nonconformity on it open.
+    fn audited(&self, control: &str) -> Audited {
         let key = control.to_ascii_lowercase();
         if let Some(nc) = self.audits.open_nc.get(&key) {
-            return Err(format!("evidence current; nonconformity `{nc}` is open"));
+            return Audited::OpenNonconformity(nc.to_string());
         }
         let named = self.audits.latest.get(&key).copied();
         [named, self.audits.latest_all]
             .into_iter()
             .flatten()
             .max_by_key(|(date, i, _)| (*date, *i))
-            .map(|(_, _, id)| id.to_string())
-            .ok_or_else(|| "evidence current; no audit in the last 12 months covered it".into())
+            .map_or(Audited::NotRecently, |(_, _, id)| {
+                Audited::By(id.to_string())
+            })
     }
+}
+
+/// What the audits say of a control whose evidence is current.
+enum Audited {
+    /// Covered by this audit within 12 months, with no nonconformity open.
+    By(String),
+    /// This nonconformity on it is open.
+    OpenNonconformity(String),
+    /// No audit in the last 12 months covered it.
+    NotRecently,
 }
 
 /// Run the rules and judge every catalogue control for the organisation

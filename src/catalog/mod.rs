@@ -14,7 +14,7 @@ mod overlay;
 pub use ai_act::*;
 pub use annex_c::*;
 pub use control::*;
-pub use overlay::{OverlayEntry, OverlayError};
+pub use overlay::{DateKeyError, OverlayEntry, OverlayError, OverlayProblem};
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

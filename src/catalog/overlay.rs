@@ -9,14 +9,18 @@ use crate::model::{Date, Duration};
 impl Catalog {
     /// Build a new control from a raw entry; every field but `text` is required
     /// for an embedded control, and defaults are filled for custom ones.
-    pub(super) fn new_control(&self, rc: RawControl, source: &str) -> Result<Control, String> {
+    pub(super) fn new_control(
+        &self,
+        rc: RawControl,
+        source: &str,
+    ) -> Result<Control, OverlayProblem> {
         let id = rc.id.0.clone();
-        let title = rc
-            .title
-            .ok_or_else(|| format!("control `{id}` needs a `title`"))?;
-        let group = rc
-            .group
-            .ok_or_else(|| format!("control `{id}` needs a `group`"))?;
+        let missing = |field| OverlayProblem::MissingField {
+            id: id.clone(),
+            field,
+        };
+        let title = rc.title.ok_or_else(|| missing("title"))?;
+        let group = rc.group.ok_or_else(|| missing("group"))?;
         if self.group(&group).is_none() {
             // Every group, unless an overlay adds so many that listing them
             // for each of its controls would cost more than the load.
@@ -24,10 +28,11 @@ impl Catalog {
             if known.len() > 40 {
                 known[40] = "…";
             }
-            return Err(format!(
-                "control `{id}` names group `{group}`, which is not defined; add it under `groups:` (known: {})",
-                known.join(", ")
-            ));
+            return Err(OverlayProblem::UnknownGroup {
+                id,
+                group,
+                known: known.join(", "),
+            });
         }
         let kind = rc.kind.unwrap_or(Kind::Custom);
         Ok(Control {
@@ -60,16 +65,13 @@ impl Catalog {
             if !crate::model::valid_id(&g.id) {
                 errors.push(OverlayError {
                     entry: Some(OverlayEntry::Group(g.id.clone())),
-                    message: format!(
-                        "`{}` is not a valid group id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit",
-                        g.id
-                    ),
+                    problem: OverlayProblem::InvalidGroupId(g.id.clone()),
                 });
                 invalid_groups.push(g.id);
             } else if self.group(&g.id).is_some() {
                 errors.push(OverlayError {
                     entry: Some(OverlayEntry::Group(g.id.clone())),
-                    message: format!("group `{}` already exists in the catalogue", g.id),
+                    problem: OverlayProblem::GroupExists(g.id.clone()),
                 });
             } else {
                 self.group_index.insert(g.id.clone(), self.groups.len());
@@ -81,9 +83,7 @@ impl Catalog {
             if !crate::model::valid_id(&id) {
                 errors.push(OverlayError {
                     entry: Some(OverlayEntry::Control(id.clone())),
-                    message: format!(
-                        "`{id}` is not a valid control id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"
-                    ),
+                    problem: OverlayProblem::InvalidControlId(id.clone()),
                 });
                 continue;
             }
@@ -110,10 +110,10 @@ impl Catalog {
                 if let Some((field, _)) = fixed.iter().find(|(_, set)| *set) {
                     errors.push(OverlayError {
                         entry: Some(OverlayEntry::Control(id.clone())),
-                        message: format!(
-                            "`{field}` of `{}` cannot be changed by an overlay: only `text`, `asks`, `evidence`, `freshness` and `effort_weeks` can",
-                            c.id
-                        ),
+                        problem: OverlayProblem::Fixed {
+                            field,
+                            id: c.id.clone(),
+                        },
                     });
                     continue;
                 }
@@ -136,9 +136,9 @@ impl Catalog {
             } else {
                 match self.new_control(rc, source) {
                     Ok(c) => self.push(c),
-                    Err(message) => errors.push(OverlayError {
+                    Err(problem) => errors.push(OverlayError {
                         entry: Some(OverlayEntry::Control(id)),
-                        message,
+                        problem,
                     }),
                 }
             }
@@ -147,7 +147,7 @@ impl Catalog {
     }
 
     /// Override EU AI Act application dates (`[regulation.dates]`).
-    pub fn override_dates(&mut self, dates: &BTreeMap<String, Date>) -> Result<(), String> {
+    pub fn override_dates(&mut self, dates: &BTreeMap<String, Date>) -> Result<(), DateKeyError> {
         for (key, date) in dates {
             match self.ai_act.dates.iter_mut().find(|d| &d.key == key) {
                 Some(d) => {
@@ -157,12 +157,13 @@ impl Catalog {
                 None => {
                     let keys: Vec<&str> =
                         self.ai_act.dates.iter().map(|d| d.key.as_str()).collect();
-                    let hint = crate::diag::suggest(key, keys.iter().copied())
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| format!("known keys: {}", keys.join(", ")));
-                    return Err(format!(
-                        "unknown EU AI Act date `{key}` in [regulation.dates]: {hint}"
-                    ));
+                    let suggestion =
+                        crate::diag::suggest(key, keys.iter().copied()).map(str::to_string);
+                    return Err(DateKeyError {
+                        key: key.clone(),
+                        suggestion,
+                        known: keys.iter().map(|k| k.to_string()).collect(),
+                    });
                 }
             }
         }
@@ -177,11 +178,71 @@ pub enum OverlayEntry {
     Control(String),
 }
 
-#[derive(Debug, Clone)]
+/// An overlay entry refused, and the entry it is about.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{problem}")]
 pub struct OverlayError {
     pub entry: Option<OverlayEntry>,
-    pub message: String,
+    pub problem: OverlayProblem,
 }
+
+/// Why an overlay entry was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OverlayProblem {
+    #[error(
+        "`{0}` is not a valid group id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+    )]
+    InvalidGroupId(String),
+    #[error("group `{0}` already exists in the catalogue")]
+    GroupExists(String),
+    #[error(
+        "`{0}` is not a valid control id: use letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+    )]
+    InvalidControlId(String),
+    /// A field of an embedded control that an overlay may not change.
+    #[error(
+        "`{field}` of `{id}` cannot be changed by an overlay: only `text`, `asks`, `evidence`, `freshness` and `effort_weeks` can"
+    )]
+    Fixed { field: &'static str, id: String },
+    /// A new control without a required field.
+    #[error("control `{id}` needs a `{field}`")]
+    MissingField { id: String, field: &'static str },
+    /// A new control in a group that is not defined; `known` lists the groups.
+    #[error(
+        "control `{id}` names group `{group}`, which is not defined; add it under `groups:` (known: {known})"
+    )]
+    UnknownGroup {
+        id: String,
+        group: String,
+        known: String,
+    },
+}
+
+/// A `[regulation.dates]` key that is not an EU AI Act date of the catalogue.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateKeyError {
+    pub key: String,
+    /// The known key it is closest to, if any.
+    pub suggestion: Option<String>,
+    /// Every known key.
+    pub known: Vec<String>,
+}
+
+impl std::fmt::Display for DateKeyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown EU AI Act date `{}` in [regulation.dates]: ",
+            self.key
+        )?;
+        match &self.suggestion {
+            Some(s) => write!(f, "did you mean `{s}`?"),
+            None => write!(f, "known keys: {}", self.known.join(", ")),
+        }
+    }
+}
+
+impl std::error::Error for DateKeyError {}
 
 #[cfg(test)]
 mod tests {
@@ -199,7 +260,7 @@ mod tests {
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(
             errors[0]
-                .message
+                .to_string()
                 .contains("`title` of `A.2.3` cannot be changed")
         );
         assert_eq!(cat.get("nb.1").unwrap().kind, Kind::Custom);
@@ -257,7 +318,7 @@ mod tests {
             assert_eq!(errors.len(), 1, "{bad:?}: {errors:?}");
             assert_eq!(errors[0].entry, Some(OverlayEntry::Group(bad.into())));
             assert!(
-                errors[0].message.contains("is not a valid group id"),
+                errors[0].to_string().contains("is not a valid group id"),
                 "{errors:?}"
             );
             assert!(cat.group(bad).is_none() && cat.get("G.1").is_none());

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::render::output::RunError;
+use crate::cli::RunError;
 use crate::render::write::{Guard, Sink, Writing, write_file, write_file_with};
 
 /// Human (terminal) text: printed or written after the last terminal pass
@@ -30,10 +30,10 @@ pub fn emit_with(
     write: &mut Writing,
 ) -> Result<(), RunError> {
     match &out.output {
-        Some(p) => write_file_with(p, out.force, guard, 0o666, write),
+        Some(p) => Ok(write_file_with(p, out.force, guard, 0o666, write)?),
         None => {
             let mut sink = Sink::new(std::io::BufWriter::new(std::io::stdout().lock()));
-            let wrote = write(&mut sink).and_then(|()| {
+            let wrote = write(&mut sink).map_err(RunError::from).and_then(|()| {
                 sink.flush()
                     .map_err(|e| RunError::Io(format!("cannot write to standard output: {e}")))
             });
@@ -52,7 +52,7 @@ pub fn emit_with(
 /// Print to stdout, or write `--output`.
 pub fn emit(content: &str, out: &crate::cli::OutputArgs, guard: Guard) -> Result<(), RunError> {
     match &out.output {
-        Some(p) => write_file(p, content.as_bytes(), out.force, guard),
+        Some(p) => Ok(write_file(p, content.as_bytes(), out.force, guard)?),
         None => {
             let mut stdout = std::io::stdout().lock();
             // A closed pipe (`aims controls | head`) is not an error worth a message.

@@ -9,6 +9,7 @@ mod check;
 mod classify;
 mod controls;
 mod emit;
+mod error;
 mod explain;
 mod gap;
 mod init;
@@ -23,6 +24,7 @@ pub use args::*;
 use check::*;
 use classify::*;
 use controls::*;
+pub use error::RunError;
 pub use explain::rules_markdown;
 use explain::*;
 use gap::*;
@@ -45,7 +47,7 @@ use crate::catalog::{Catalog, Control};
 use crate::diag::{self, Severity};
 use crate::load::{self, LoadFailure, Project};
 use crate::render::escape::{self, md};
-use crate::render::output::{self, RunError, envelope};
+use crate::render::output::{self, envelope};
 use crate::render::views::*;
 use crate::render::write::{self, Guard};
 use crate::rules::{self, Finding};
@@ -128,6 +130,24 @@ pub(crate) enum Failure {
 impl From<RunError> for Failure {
     fn from(e: RunError) -> Self {
         Failure::Run(e)
+    }
+}
+
+impl From<crate::render::RenderError> for Failure {
+    fn from(e: crate::render::RenderError) -> Self {
+        Failure::Run(e.into())
+    }
+}
+
+impl From<crate::render::write::WriteError> for Failure {
+    fn from(e: crate::render::write::WriteError) -> Self {
+        Failure::Run(e.into())
+    }
+}
+
+impl From<crate::pack::PackError> for Failure {
+    fn from(e: crate::pack::PackError) -> Self {
+        Failure::Run(e.into())
     }
 }
 

@@ -229,7 +229,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
                     .unwrap_or(node.pos);
                 l.err(
                     LoadCode::Catalog,
-                    e.message,
+                    e.to_string(),
                     Some(Location::new(&file, pos)),
                     None,
                 );
@@ -242,8 +242,8 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         .iter()
         .map(|(k, v)| (k.clone(), v.0))
         .collect();
-    if let Err(msg) = catalog.override_dates(&date_overrides) {
-        l.err(LoadCode::Config, msg, config_loc("dates"), None);
+    if let Err(e) = catalog.override_dates(&date_overrides) {
+        l.err(LoadCode::Config, e.to_string(), config_loc("dates"), None);
     }
 
     // 5. Read every file, then merge.

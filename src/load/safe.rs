@@ -49,6 +49,8 @@ impl fmt::Display for Refusal {
     }
 }
 
+impl std::error::Error for Refusal {}
+
 impl Refusal {
     fn from_io(e: &io::Error) -> Refusal {
         match e.kind() {
@@ -233,23 +235,37 @@ pub fn open_given(path: &Path) -> Result<Opened, Refusal> {
 
 /// The text of a small file the operator named (a baseline), with the
 /// checks of [`open_given`]: at most `cap` bytes, UTF-8.
-pub fn read_given_text(path: &Path, cap: u64) -> Result<String, String> {
+pub fn read_given_text(path: &Path, cap: u64) -> Result<String, ReadTextError> {
     use std::io::Read;
-    let opened = open_given(path).map_err(|r| r.to_string())?;
+    let opened = open_given(path)?;
     if opened.len > cap {
-        return Err(format!(
-            "it is {} MiB; the limit is {} MiB",
-            opened.len / (1024 * 1024),
-            cap / (1024 * 1024)
-        ));
+        return Err(ReadTextError::TooLarge {
+            len: opened.len,
+            cap,
+        });
     }
     let mut bytes = Vec::new();
     opened
         .file
         .take(cap)
         .read_to_end(&mut bytes)
-        .map_err(|e| io_reason(&e))?;
-    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+        .map_err(ReadTextError::Read)?;
+    String::from_utf8(bytes).map_err(|_| ReadTextError::NotUtf8)
+}
+
+/// Why [`read_given_text`] gave no text. Says what is wrong with the file,
+/// without naming it: the caller names it.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadTextError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// Longer than the limit (both in bytes; said in MiB).
+    #[error("it is {} MiB; the limit is {} MiB", .len / (1024 * 1024), .cap / (1024 * 1024))]
+    TooLarge { len: u64, cap: u64 },
+    #[error("{}", io_reason(.0))]
+    Read(#[source] io::Error),
+    #[error("it is not UTF-8 text")]
+    NotUtf8,
 }
 
 /// Open without following a final symlink and without blocking, then

@@ -13,13 +13,21 @@ use serde::{Deserialize, Serialize};
 pub struct Date(pub NaiveDate);
 
 impl Date {
-    pub fn parse(s: &str) -> Result<Date, String> {
+    pub fn parse(s: &str) -> Result<Date, ParseDateError> {
         NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
             .map(Date)
-            .map_err(|_| {
-                format!("`{s}` is not a date: write it as YYYY-MM-DD, for example 2026-03-01")
+            .map_err(|_| ParseDateError {
+                found: s.to_string(),
             })
     }
+}
+
+/// A text that is not a date written as `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{found}` is not a date: write it as YYYY-MM-DD, for example 2026-03-01")]
+pub struct ParseDateError {
+    /// The text as given.
+    pub found: String,
 }
 
 impl fmt::Display for Date {
@@ -69,6 +77,16 @@ impl JsonSchema for Date {
     }
 }
 
+/// A text that is not a duration such as `12 months`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`{found}` is not a duration: write `N days`, `N weeks`, `N months` or `N years`, for example `12 months`"
+)]
+pub struct ParseDurationError {
+    /// The text as given.
+    pub found: String,
+}
+
 /// A duration such as `12 months`, `90 days`, `2 weeks`, `1 year`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Duration {
@@ -92,11 +110,9 @@ impl Duration {
         }
     }
 
-    pub fn parse(s: &str) -> Result<Duration, String> {
-        let err = || {
-            format!(
-                "`{s}` is not a duration: write `N days`, `N weeks`, `N months` or `N years`, for example `12 months`"
-            )
+    pub fn parse(s: &str) -> Result<Duration, ParseDurationError> {
+        let err = || ParseDurationError {
+            found: s.to_string(),
         };
         let mut parts = s.split_whitespace();
         let (Some(n), Some(unit), None) = (parts.next(), parts.next(), parts.next()) else {

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde_json::json;
 
+use super::PackError;
 use super::manifest::{FileRecord, LeftOut, Manifest};
 use super::{Content, Entry};
 use crate::assess::Gap;
@@ -15,7 +16,7 @@ use crate::assess::evidence::Evidence;
 use crate::load::Project;
 use crate::load::safe::Root;
 use crate::model::{Date, EvidenceRef};
-use crate::render::output::{RunError, envelope};
+use crate::render::output::envelope;
 use crate::render::write::Guard;
 use crate::render::{escape, report, soa, templates};
 
@@ -122,7 +123,7 @@ pub fn assemble(
     engine: &tera::Tera,
     as_of: Date,
     generated: chrono::DateTime<chrono::Utc>,
-) -> Result<PackPlan, RunError> {
+) -> Result<PackPlan, PackError> {
     let generated_text = generated.format("%Y-%m-%d %H:%M UTC").to_string();
     let virtual_root = PathBuf::from("/aims-pack");
     // Only the report has crosswalk sections; the SoA does not need them.
@@ -171,7 +172,7 @@ pub fn assemble(
         path: "soa/soa.csv".into(),
         content: bytes(soa::soa_csv(&rows)),
     });
-    let mut gap_json = serde_json::to_value(gap).map_err(|e| RunError::Io(e.to_string()))?;
+    let mut gap_json = serde_json::to_value(gap).map_err(PackError::Json)?;
     gap_json["gate"] = json!({"fail_under": project.config.gate.fail_under});
     entries.push(Entry {
         path: "data/gap.json".into(),
@@ -234,7 +235,7 @@ pub fn assemble(
 
 /// The inventory as it is: aims.toml, inventory files and catalogue overlays,
 /// each read through the safe reader under the repository root.
-fn inventory_entries(project: &Project) -> Result<Vec<Entry>, RunError> {
+fn inventory_entries(project: &Project) -> Result<Vec<Entry>, PackError> {
     let repo = Arc::new(Root::new(&project.root));
     let mut sources: Vec<PathBuf> = Vec::new();
     if let Some(c) = &project.config_path {
@@ -252,12 +253,8 @@ fn inventory_entries(project: &Project) -> Result<Vec<Entry>, RunError> {
             .or_else(|| src.file_name().map(Path::new))
             .unwrap_or(&src);
         // The loader refused names that are not UTF-8: every name is exact.
-        let rel = crate::assess::evidence::rel_name(rel).ok_or_else(|| {
-            RunError::Usage(format!(
-                "cannot pack `{}`: {}",
-                crate::assess::evidence::rel_text(rel),
-                crate::assess::evidence::not_utf8_reason(rel)
-            ))
+        let rel = crate::assess::evidence::rel_name(rel).ok_or_else(|| PackError::NameNotUtf8 {
+            path: rel.to_path_buf(),
         })?;
         entries.push(Entry {
             path: format!("inventory/{rel}"),
@@ -287,7 +284,7 @@ impl PackPlan {
         &self,
         records: Vec<FileRecord>,
         signing: Option<&ed25519_dalek::SigningKey>,
-    ) -> Result<(Vec<u8>, Option<Vec<u8>>), RunError> {
+    ) -> Result<(Vec<u8>, Option<Vec<u8>>), PackError> {
         let manifest = Manifest {
             format: "aims-pack".into(),
             format_version: 1,
@@ -302,7 +299,7 @@ impl PackPlan {
             left_out: self.left_out.clone(),
         };
         let mut manifest_bytes = escape::json_pretty(&manifest)
-            .map_err(|e| RunError::Io(e.to_string()))?
+            .map_err(PackError::Json)?
             .into_bytes();
         manifest_bytes.push(b'\n');
         let signature = signing.map(|k| super::sign(k, &manifest_bytes));
@@ -318,7 +315,7 @@ impl PackPlan {
         force: bool,
         guard: Guard,
         progress: &dyn Fn(u64),
-    ) -> Result<Vec<FileRecord>, RunError> {
+    ) -> Result<Vec<FileRecord>, PackError> {
         super::write(
             target,
             &self.entries,

@@ -3,8 +3,8 @@
 use std::io::Read;
 use std::path::Path;
 
+use super::PackError;
 use super::manifest::hex;
-use crate::render::output::RunError;
 
 const SECRET_TAG: &str = "aims-ed25519-secret-key";
 const PUBLIC_TAG: &str = "aims-ed25519-public-key";
@@ -27,10 +27,9 @@ fn tagged(text: &str, tag: &str) -> Option<Vec<u8>> {
 }
 
 /// A new key pair: (secret key file text, public key file text).
-pub fn keygen() -> Result<(String, String), RunError> {
+pub fn keygen() -> Result<(String, String), PackError> {
     let mut seed = [0u8; 32];
-    getrandom::fill(&mut seed)
-        .map_err(|e| RunError::Io(format!("no randomness available: {e}")))?;
+    getrandom::fill(&mut seed).map_err(PackError::NoRandomness)?;
     let sk = ed25519_dalek::SigningKey::from_bytes(&seed);
     let vk = sk.verifying_key();
     Ok((
@@ -46,65 +45,48 @@ pub fn keygen() -> Result<(String, String), RunError> {
 /// A key file: small, a regular file, read through the same checks as
 /// every other file (a key named on the command line is the operator's
 /// choice, so it may live outside the repository).
-fn read_key(path: &Path) -> Result<String, RunError> {
-    let cannot =
-        |why: String| RunError::Usage(format!("cannot read key `{}`: {why}", path.display()));
-    let opened = crate::load::safe::open_given(path).map_err(|r| cannot(r.to_string()))?;
+fn read_key(path: &Path) -> Result<String, PackError> {
+    let opened = crate::load::safe::open_given(path).map_err(|refusal| PackError::KeyRefused {
+        path: path.to_path_buf(),
+        refusal,
+    })?;
     let mut text = String::new();
     opened
         .file
         .take(64 * 1024)
         .read_to_string(&mut text)
-        .map_err(|e| cannot(crate::load::safe::io_reason(&e)))?;
+        .map_err(|source| PackError::KeyRead {
+            path: path.to_path_buf(),
+            source,
+        })?;
     Ok(text)
 }
 
-pub fn read_secret_key(path: &Path) -> Result<ed25519_dalek::SigningKey, RunError> {
+pub fn read_secret_key(path: &Path) -> Result<ed25519_dalek::SigningKey, PackError> {
     let text = read_key(path)?;
-    let bytes = tagged(&text, SECRET_TAG).ok_or_else(|| {
-        let hint = if tagged(&text, PUBLIC_TAG).is_some() {
-            " (it is a public key; --sign needs the secret one, the file without `.pub`)"
-        } else {
-            " (make one with `aims keygen`)"
-        };
-        RunError::Usage(format!(
-            "`{}` is not an aims secret key{hint}",
-            path.display()
-        ))
+    let bytes = tagged(&text, SECRET_TAG).ok_or_else(|| PackError::NotSecretKey {
+        path: path.to_path_buf(),
+        public: tagged(&text, PUBLIC_TAG).is_some(),
     })?;
-    let arr: [u8; 32] = bytes.try_into().map_err(|_| {
-        RunError::Usage(format!(
-            "`{}` holds a key of the wrong length",
-            path.display()
-        ))
+    let arr: [u8; 32] = bytes.try_into().map_err(|_| PackError::KeyLength {
+        path: path.to_path_buf(),
     })?;
     Ok(ed25519_dalek::SigningKey::from_bytes(&arr))
 }
 
-pub fn read_public_key(path: &Path) -> Result<ed25519_dalek::VerifyingKey, RunError> {
+pub fn read_public_key(path: &Path) -> Result<ed25519_dalek::VerifyingKey, PackError> {
     let text = read_key(path)?;
+    let path = || path.to_path_buf();
     if tagged(&text, SECRET_TAG).is_some() {
-        let public = format!("{}.pub", path.display());
-        return Err(RunError::Usage(format!(
-            "`{}` is a secret key; verify with the public key beside it (`{public}`), and keep the secret one out of CI logs and packs",
-            path.display()
-        )));
+        return Err(PackError::SecretNotPublic { path: path() });
     }
-    let bytes = tagged(&text, PUBLIC_TAG).ok_or_else(|| {
-        RunError::Usage(format!("`{}` is not an aims public key", path.display()))
-    })?;
-    let arr: [u8; 32] = bytes.try_into().map_err(|_| {
-        RunError::Usage(format!(
-            "`{}` holds a key of the wrong length",
-            path.display()
-        ))
-    })?;
-    ed25519_dalek::VerifyingKey::from_bytes(&arr).map_err(|_| {
-        RunError::Usage(format!(
-            "`{}` is not a valid Ed25519 public key",
-            path.display()
-        ))
-    })
+    let bytes =
+        tagged(&text, PUBLIC_TAG).ok_or_else(|| PackError::NotPublicKey { path: path() })?;
+    let arr: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| PackError::KeyLength { path: path() })?;
+    ed25519_dalek::VerifyingKey::from_bytes(&arr)
+        .map_err(|_| PackError::InvalidPublicKey { path: path() })
 }
 
 /// A detached signature of `manifest`, as a hex text file.

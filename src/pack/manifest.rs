@@ -7,10 +7,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
+use super::PackError;
 use super::{Content, Entry};
 use crate::assess::evidence::hash_reader;
 use crate::load::safe::Root;
-use crate::render::output::RunError;
 
 pub const MANIFEST: &str = "manifest.json";
 pub const SIGNATURE: &str = "manifest.json.sig";
@@ -54,20 +54,20 @@ pub struct Manifest {
 
 /// The manifest (and its signature) for the records of what was copied.
 pub type MakeManifest<'a> =
-    dyn Fn(Vec<FileRecord>) -> Result<(Vec<u8>, Option<Vec<u8>>), RunError> + 'a;
+    dyn Fn(Vec<FileRecord>) -> Result<(Vec<u8>, Option<Vec<u8>>), PackError> + 'a;
 
 /// SHA-256 and size of each entry, in parallel over the available cores.
 pub fn hash_entries(
     entries: &[Entry],
     progress: &(dyn Fn(u64) + Sync),
-) -> Result<Vec<FileRecord>, RunError> {
+) -> Result<Vec<FileRecord>, PackError> {
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8);
     let next = AtomicU64::new(0);
-    let mut results: Vec<Option<Result<FileRecord, RunError>>> =
+    let mut results: Vec<Option<Result<FileRecord, PackError>>> =
         (0..entries.len()).map(|_| None).collect();
-    let slots: Vec<std::sync::Mutex<Option<Result<FileRecord, RunError>>>> = (0..entries.len())
+    let slots: Vec<std::sync::Mutex<Option<Result<FileRecord, PackError>>>> = (0..entries.len())
         .map(|_| std::sync::Mutex::new(None))
         .collect();
     std::thread::scope(|s| {
@@ -105,18 +105,20 @@ pub fn hash_entries(
     }
     results
         .into_iter()
-        .map(|r| r.unwrap_or_else(|| Err(RunError::Io("hashing was interrupted".into()))))
+        .map(|r| r.unwrap_or(Err(PackError::HashingInterrupted)))
         .collect()
 }
 
-fn hash_file(root: &Root, p: &Path) -> Result<(u64, String), RunError> {
+fn hash_file(root: &Root, p: &Path) -> Result<(u64, String), PackError> {
     let mut f = open_in(root, p)?;
     let mut counter = CountingReader {
         inner: &mut f,
         n: 0,
     };
-    let sha = hash_reader(&mut counter)
-        .map_err(|e| RunError::Io(format!("cannot read `{}`: {e}", p.display())))?;
+    let sha = hash_reader(&mut counter).map_err(|source| PackError::HashRead {
+        path: p.to_path_buf(),
+        source,
+    })?;
     Ok((counter.n, sha))
 }
 
@@ -134,13 +136,13 @@ impl<R: Read> Read for CountingReader<'_, R> {
 }
 
 /// Open a file to pack through the safe reader, or say why not.
-pub(super) fn open_in(root: &Root, p: &Path) -> Result<fs::File, RunError> {
-    root.open(p).map(|o| o.file).map_err(|r| {
-        RunError::Io(format!(
-            "cannot pack `{}`: {r}; nothing was written",
-            crate::assess::evidence::rel_text(p)
-        ))
-    })
+pub(super) fn open_in(root: &Root, p: &Path) -> Result<fs::File, PackError> {
+    root.open(p)
+        .map(|o| o.file)
+        .map_err(|refusal| PackError::Unpackable {
+            path: p.to_path_buf(),
+            refusal,
+        })
 }
 
 pub(super) fn hex(bytes: &[u8]) -> String {

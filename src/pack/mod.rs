@@ -17,6 +17,7 @@ use std::sync::Arc;
 use crate::load::safe::Root;
 
 mod build;
+mod error;
 mod git;
 mod keys;
 mod manifest;
@@ -24,6 +25,7 @@ mod verify;
 mod write;
 
 pub use build::{PackPlan, assemble, evidence_files};
+pub use error::{NotOurPack, PackError};
 pub use git::git_commit;
 pub use keys::{keygen, read_public_key, read_secret_key, sign};
 pub use manifest::{

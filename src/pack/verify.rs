@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+use super::PackError;
 use super::keys::{parse_signature, read_public_key};
 use super::manifest::{CountingReader, MANIFEST, Manifest, SIGNATURE, hash_entries};
 use super::{Content, Entry};
 use crate::assess::evidence::hash_reader;
 use crate::load::safe::Root;
-use crate::render::output::RunError;
 
 /// What one hashing thread saw in a zip: name, size, hash, and the bytes
 /// of the manifest or signature.
@@ -52,15 +52,14 @@ impl Verification {
 }
 
 /// Hashes of everything in a pack (zip or folder), streamed and in parallel.
-fn observe(path: &Path) -> Result<Observed, RunError> {
-    let not_a_pack = || {
-        RunError::Usage(format!(
-            "`{}` is not an aims pack (no {MANIFEST})",
-            path.display()
-        ))
+fn observe(path: &Path) -> Result<Observed, PackError> {
+    let not_a_pack = || PackError::NoManifest {
+        path: path.to_path_buf(),
     };
-    let meta = fs::metadata(path)
-        .map_err(|e| RunError::Usage(format!("cannot open `{}`: {e}", path.display())))?;
+    let meta = fs::metadata(path).map_err(|source| PackError::Open {
+        path: path.to_path_buf(),
+        source,
+    })?;
     if meta.is_dir() {
         let pack_root = Arc::new(Root::new(path));
         // Read through the safe reader: a manifest that is a symlink out is
@@ -84,7 +83,7 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
             .follow_links(false)
             .sort_by_file_name()
         {
-            let e = e.map_err(|err| RunError::Io(err.to_string()))?;
+            let e = e.map_err(PackError::Listing)?;
             let rel_path = e.path().strip_prefix(path).unwrap_or(e.path());
             if e.file_type().is_dir() {
                 continue;
@@ -132,7 +131,10 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
     let open_pack = || {
         crate::load::safe::open_given(path)
             .map(|o| o.file)
-            .map_err(|r| RunError::Usage(format!("cannot open `{}`: {r}", path.display())))
+            .map_err(|refusal| PackError::OpenRefused {
+                path: path.to_path_buf(),
+                refusal,
+            })
     };
     let file = open_pack()?;
     let mut archive = zip::ZipArchive::new(io::BufReader::new(file)).map_err(|_| not_a_pack())?;
@@ -143,7 +145,10 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
     for i in 0..archive.len() {
         let f = archive
             .by_index(i)
-            .map_err(|e| RunError::Usage(format!("`{}` is a damaged zip: {e}", path.display())))?;
+            .map_err(|source| PackError::DamagedZip {
+                path: path.to_path_buf(),
+                source,
+            })?;
         if f.is_dir() {
             continue;
         }
@@ -158,26 +163,30 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
     let threads = std::thread::available_parallelism()
         .map_or(2, |n| n.get())
         .clamp(1, 8);
-    let results: Vec<Result<Vec<Seen>, RunError>> = std::thread::scope(|s| {
+    let results: Vec<Result<Vec<Seen>, PackError>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..threads)
             .map(|t| {
                 let names = &names;
                 s.spawn(move || {
                     let file = open_pack()?;
                     let mut archive = zip::ZipArchive::new(io::BufReader::new(file))
-                        .map_err(|e| RunError::Io(e.to_string()))?;
+                        .map_err(PackError::ZipReopen)?;
                     let mut out = Vec::new();
                     for (i, name) in names.iter().skip(t).step_by(threads) {
-                        let mut f = archive
-                            .by_index(*i)
-                            .map_err(|e| RunError::Io(format!("`{name}`: {e}")))?;
+                        let mut f =
+                            archive
+                                .by_index(*i)
+                                .map_err(|source| PackError::ZipEntryOpen {
+                                    entry: name.clone(),
+                                    source,
+                                })?;
                         if name == MANIFEST || name == SIGNATURE {
                             let mut b = Vec::new();
                             // The manifest is small; cap it so a hostile zip cannot exhaust memory.
                             (&mut f)
                                 .take(64 * 1024 * 1024)
                                 .read_to_end(&mut b)
-                                .map_err(|e| RunError::Io(e.to_string()))?;
+                                .map_err(PackError::ZipEntryRead)?;
                             out.push((name.clone(), 0, String::new(), Some(b)));
                             continue;
                         }
@@ -196,10 +205,7 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|_| Err(RunError::Io("a hashing thread failed".into())))
-            })
+            .map(|h| h.join().unwrap_or(Err(PackError::HashingThread)))
             .collect()
     });
     for r in results {
@@ -222,25 +228,23 @@ fn observe(path: &Path) -> Result<Observed, RunError> {
 }
 
 /// Re-hash a pack against its manifest, and check its signature with `key`.
-pub fn verify(path: &Path, key: Option<&Path>) -> Result<Verification, RunError> {
+pub fn verify(path: &Path, key: Option<&Path>) -> Result<Verification, PackError> {
     let Observed {
         manifest: manifest_bytes,
         signature: sig,
         files: observed,
         unnamed,
     } = observe(path)?;
-    let manifest: Manifest = serde_json::from_slice(&manifest_bytes).map_err(|e| {
-        RunError::Usage(format!(
-            "`{}` is not an aims pack: its {MANIFEST} does not parse ({e})",
-            path.display()
-        ))
-    })?;
+    let manifest: Manifest =
+        serde_json::from_slice(&manifest_bytes).map_err(|source| PackError::ManifestParse {
+            path: path.to_path_buf(),
+            source,
+        })?;
     if manifest.format != "aims-pack" {
-        return Err(RunError::Usage(format!(
-            "`{}` is not an aims pack (format `{}`)",
-            path.display(),
-            manifest.format
-        )));
+        return Err(PackError::WrongFormat {
+            path: path.to_path_buf(),
+            format: manifest.format,
+        });
     }
     let mut v = Verification {
         files: manifest.files.len(),

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 
 use super::manifest::{FileRecord, MANIFEST, MakeManifest, Manifest, SIGNATURE, hex, open_in};
 use super::{Content, Entry};
+use super::{NotOurPack, PackError};
 use crate::load::safe::Root;
-use crate::render::output::RunError;
-use crate::render::write::Guard;
+use crate::render::write::{Guard, WriteError};
 
 /// The zip timestamp for every entry: the generation time, clamped to
 /// what zip can store.
@@ -49,20 +49,15 @@ impl<R: Read> Read for HashingReader<'_, R> {
     }
 }
 
-/// Copy one entry into `sink`, returning its manifest record.
+/// Copy one entry into `sink`, returning its manifest record; `werr`
+/// says which write of the pack failed.
 fn copy_entry(
     e: &Entry,
-    dest: &str,
+    werr: &dyn Fn(io::Error) -> PackError,
     sink: &mut dyn Write,
     progress: &dyn Fn(u64),
-) -> Result<FileRecord, RunError> {
+) -> Result<FileRecord, PackError> {
     use sha2::Digest;
-    let werr = |err: io::Error| {
-        RunError::Io(format!(
-            "cannot write {dest}: {}; nothing was written",
-            crate::load::safe::io_reason(&err)
-        ))
-    };
     let (n, hasher) = match &e.content {
         Content::Bytes(b) => {
             sink.write_all(b).map_err(werr)?;
@@ -154,32 +149,36 @@ impl<W: io::Seek> io::Seek for Abandonable<W> {
 
 /// `--force` replaces a folder only when it is a previous pack: a
 /// manifest aims wrote, and nothing in the folder but what it lists.
-fn check_previous_pack(dir: &Path) -> Result<(), RunError> {
-    let shown = dir.display();
-    let refuse = |what: String| {
-        RunError::Usage(format!(
-            "`{shown}` is not a pack aims wrote ({what}); --force replaces only a previous pack. Choose another --output"
-        ))
+fn check_previous_pack(dir: &Path) -> Result<(), PackError> {
+    let refuse = |why: NotOurPack| PackError::NotPreviousPack {
+        path: dir.to_path_buf(),
+        why,
     };
     let root = Root::new(dir);
     let mut text = Vec::new();
     root.open(Path::new(MANIFEST))
-        .map_err(|_| refuse(format!("it has no {MANIFEST}")))?
+        .map_err(|_| refuse(NotOurPack::NoManifest))?
         .file
         .take(crate::load::MAX_FILE_BYTES)
         .read_to_end(&mut text)
-        .map_err(|e| RunError::Io(format!("cannot read `{shown}/{MANIFEST}`: {e}")))?;
+        .map_err(|source| PackError::PreviousManifest {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
     let manifest: Manifest = serde_json::from_slice(&text)
         .ok()
         .filter(|m: &Manifest| m.format == "aims-pack")
-        .ok_or_else(|| refuse(format!("its {MANIFEST} is not an aims pack manifest")))?;
+        .ok_or_else(|| refuse(NotOurPack::NotAManifest))?;
     let listed: BTreeSet<&str> = manifest.files.iter().map(|f| f.path.as_str()).collect();
     let mut foreign = Vec::new();
     for e in walkdir::WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
     {
-        let e = e.map_err(|err| RunError::Io(format!("cannot read `{shown}`: {err}")))?;
+        let e = e.map_err(|source| PackError::PreviousListing {
+            dir: dir.to_path_buf(),
+            source,
+        })?;
         if e.file_type().is_dir() {
             continue;
         }
@@ -193,20 +192,12 @@ fn check_previous_pack(dir: &Path) -> Result<(), RunError> {
         }
     }
     if !foreign.is_empty() {
-        let more = if foreign.len() > 3 {
-            format!(" and {} more", foreign.len() - 3)
-        } else {
-            String::new()
-        };
+        let more = foreign.len().saturating_sub(3);
         foreign.truncate(3);
-        return Err(refuse(format!(
-            "it also holds {}{more}, which the pack's manifest does not list",
-            foreign
-                .iter()
-                .map(|f| format!("`{f}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(refuse(NotOurPack::Foreign {
+            shown: foreign,
+            more,
+        }));
     }
     Ok(())
 }
@@ -222,14 +213,16 @@ pub fn write(
     force: bool,
     guard: Guard,
     progress: &dyn Fn(u64),
-) -> Result<Vec<FileRecord>, RunError> {
-    let shown = target.display();
+) -> Result<Vec<FileRecord>, PackError> {
+    let path = || target.to_path_buf();
+    let cannot_write = |source| WriteError::Write {
+        path: path(),
+        source,
+    };
     let existing = target.symlink_metadata().ok();
     if let Some(meta) = &existing {
         if !force {
-            return Err(RunError::Usage(format!(
-                "`{shown}` already exists; pass --force to replace it"
-            )));
+            return Err(PackError::Exists { path: path() });
         }
         guard.check_replace(target)?;
         if meta.is_dir() {
@@ -238,10 +231,11 @@ pub fn write(
     }
     let parent = crate::render::write::parent_of(target);
     if !parent.is_dir() {
-        return Err(RunError::Io(format!(
-            "cannot write `{shown}`: folder `{}` does not exist",
-            parent.display()
-        )));
+        return Err(WriteError::NoFolder {
+            path: path(),
+            dir: parent,
+        }
+        .into());
     }
     crate::render::write::sweep_stale(&parent);
     let is_zip = target
@@ -252,15 +246,15 @@ pub fn write(
         let tmp = crate::render::write::tmp_builder(0o666)
             .suffix(".zip.tmp")
             .tempfile_in(&parent)
-            .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", parent.display())))?;
+            .map_err(|source| WriteError::TempIn {
+                dir: parent.clone(),
+                source,
+            })?;
         if existing.is_some() {
             crate::render::write::keep_mode(tmp.as_file(), target);
         }
         let records = {
-            let file = tmp
-                .as_file()
-                .try_clone()
-                .map_err(|e| RunError::Io(e.to_string()))?;
+            let file = tmp.as_file().try_clone().map_err(PackError::Reopen)?;
             let failed = std::rc::Rc::new(std::cell::Cell::new(false));
             let mut zw = zip::ZipWriter::new(Abandonable {
                 inner: io::BufWriter::new(file),
@@ -281,8 +275,10 @@ pub fn write(
                 .compression_method(zip::CompressionMethod::Stored)
                 .compression_level(None)
                 .large_file(true);
-            let zerr =
-                |e: zip::result::ZipError| RunError::Io(format!("cannot write `{shown}`: {e}"));
+            let zerr = |source: zip::result::ZipError| PackError::Zip {
+                path: path(),
+                source,
+            };
             let mut records = Vec::with_capacity(entries.len());
             let mut result = Ok(());
             for e in entries {
@@ -294,8 +290,12 @@ pub fn write(
                     result = Err(zerr(err));
                     break;
                 }
-                let dest = format!("`{shown}` (at `{}`)", e.path);
-                match copy_entry(e, &dest, &mut zw, progress) {
+                let werr = |source| PackError::ZipEntry {
+                    path: path(),
+                    entry: e.path.clone(),
+                    source,
+                };
+                match copy_entry(e, &werr, &mut zw, progress) {
                     Ok(r) => records.push(r),
                     Err(err) => {
                         result = Err(err);
@@ -306,18 +306,16 @@ pub fn write(
             let finished = result.and_then(|()| {
                 let (manifest, signature) = make_manifest(records.clone())?;
                 zw.start_file(MANIFEST, text).map_err(zerr)?;
-                zw.write_all(&manifest)
-                    .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))?;
+                zw.write_all(&manifest).map_err(cannot_write)?;
                 if let Some(sig) = signature {
                     zw.start_file(SIGNATURE, text).map_err(zerr)?;
-                    zw.write_all(&sig)
-                        .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))?;
+                    zw.write_all(&sig).map_err(cannot_write)?;
                 }
                 let mut inner = zw.finish().map_err(zerr)?;
                 inner
                     .flush()
                     .and_then(|_| inner.inner.get_ref().sync_all())
-                    .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))
+                    .map_err(|e| cannot_write(e).into())
             });
             // On error the writer is dropped with the temporary file: the
             // first failed write abandoned the archive, so the writer's drop
@@ -326,9 +324,7 @@ pub fn write(
             // and the archive is never renamed into place.
             finished?;
             if failed.get() {
-                return Err(RunError::Io(format!(
-                    "cannot write `{shown}`: a write failed; nothing was written"
-                )));
+                return Err(PackError::WriteFailed { path: path() });
             }
             records
         };
@@ -337,31 +333,42 @@ pub fn write(
         } else {
             tmp.persist_noclobber(target).map(|_| ())
         };
-        persisted.map_err(|e| RunError::Io(format!("cannot write `{shown}`: {}", e.error)))?;
+        persisted.map_err(|e| cannot_write(e.error))?;
         return Ok(records);
     }
     // A folder: build it under a temporary name, then rename.
     let tmp = crate::render::write::tmp_builder(0o777)
         .tempdir_in(&parent)
-        .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", parent.display())))?;
-    let put = |rel: &str| -> Result<(PathBuf, fs::File), RunError> {
+        .map_err(|source| WriteError::TempIn {
+            dir: parent.clone(),
+            source,
+        })?;
+    let write_to = |dest: &Path| {
+        let dest = dest.to_path_buf();
+        move |source| WriteError::Write { path: dest, source }
+    };
+    let put = |rel: &str| -> Result<(PathBuf, fs::File), PackError> {
         let dest = tmp.path().join(rel);
         if let Some(d) = dest.parent() {
-            fs::create_dir_all(d)
-                .map_err(|e| RunError::Io(format!("cannot create `{}`: {e}", d.display())))?;
+            fs::create_dir_all(d).map_err(|source| PackError::CreateFolder {
+                path: d.to_path_buf(),
+                source,
+            })?;
         }
-        let f = fs::File::create_new(&dest)
-            .map_err(|e| RunError::Io(format!("cannot write `{}`: {e}", dest.display())))?;
+        let f = fs::File::create_new(&dest).map_err(write_to(&dest))?;
         Ok((dest, f))
     };
     let mut records = Vec::with_capacity(entries.len());
     for e in entries {
         let (dest, f) = put(&e.path)?;
         let mut w = io::BufWriter::new(f);
-        let shown_dest = format!("`{shown}/{}`", e.path);
-        records.push(copy_entry(e, &shown_dest, &mut w, progress)?);
-        w.flush()
-            .map_err(|err| RunError::Io(format!("cannot write `{}`: {err}", dest.display())))?;
+        let werr = |source| PackError::FolderEntry {
+            path: path(),
+            entry: e.path.clone(),
+            source,
+        };
+        records.push(copy_entry(e, &werr, &mut w, progress)?);
+        w.flush().map_err(write_to(&dest))?;
     }
     let (manifest, signature) = make_manifest(records.clone())?;
     let mut extra = vec![(MANIFEST, manifest)];
@@ -370,8 +377,7 @@ pub fn write(
     }
     for (p, b) in &extra {
         let (dest, mut f) = put(p)?;
-        f.write_all(b)
-            .map_err(|e| RunError::Io(format!("cannot write `{}`: {e}", dest.display())))?;
+        f.write_all(b).map_err(write_to(&dest))?;
     }
     let staged = tmp.keep();
     if existing.is_some() && exchange(&staged, target) {
@@ -392,13 +398,15 @@ pub fn write(
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default()
         ));
-        fs::rename(target, &old)
-            .map_err(|e| RunError::Io(format!("cannot replace `{shown}`: {e}")))?;
+        fs::rename(target, &old).map_err(|source| WriteError::Replace {
+            path: path(),
+            source,
+        })?;
         if let Err(e) = fs::rename(&staged, target) {
             // Put the previous pack back rather than lose it.
             let _ = fs::rename(&old, target);
             let _ = fs::remove_dir_all(&staged);
-            return Err(RunError::Io(format!("cannot write `{shown}`: {e}")));
+            return Err(cannot_write(e).into());
         }
         let _ = if old.is_dir() {
             fs::remove_dir_all(&old)
@@ -407,7 +415,7 @@ pub fn write(
         };
     } else if let Err(e) = fs::rename(&staged, target) {
         let _ = fs::remove_dir_all(&staged);
-        return Err(RunError::Io(format!("cannot write `{shown}`: {e}")));
+        return Err(cannot_write(e).into());
     }
     Ok(records)
 }

@@ -2,7 +2,7 @@
 
 use crate::assess::Gap;
 use crate::load::Project;
-use crate::render::output::RunError;
+use crate::render::RenderError;
 
 /// The default of `[limits] report_rows`, about 2 GiB at
 /// [`BYTES_PER_ROW`]: 20,000 AI systems of the generated benchmark
@@ -35,30 +35,31 @@ pub fn report_rows(project: &Project, gap: &Gap) -> u64 {
 /// `[limits] report_rows`, or one whose memory (at [`BYTES_PER_ROW`]) the
 /// process's address-space limit (`ulimit -v`) does not leave room for:
 /// a named refusal, never an allocation failure part-way.
-pub fn check_size(project: &Project, gap: &Gap, what: &str) -> Result<(), RunError> {
+pub fn check_size(project: &Project, gap: &Gap, what: &str) -> Result<(), RenderError> {
     let rows = report_rows(project, gap);
     let limit = project
         .config
         .limits
         .report_rows
         .unwrap_or(DEFAULT_REPORT_ROWS);
-    let mib = |b: u64| b.div_ceil(1024 * 1024);
     let need = rows.saturating_mul(BYTES_PER_ROW);
-    let instead = "ask for less (`aims soa --system ID`, or `aims gap --format json`, which lists the same judgements), or split the inventory";
     if rows > limit {
-        return Err(RunError::Usage(format!(
-            "{what} would lay out {rows} rows (controls and clauses for each AI system, findings, risks, ...), over the limit of {limit} (`[limits] report_rows` in aims.toml); {instead}, or raise the limit where the machine has about {} MiB to spare for it",
-            mib(need)
-        )));
+        return Err(RenderError::TooManyRows {
+            what: what.to_string(),
+            rows,
+            limit,
+            need,
+        });
     }
     if let Some(left) = address_space_left()
         && need > left
     {
-        return Err(RunError::Usage(format!(
-            "{what} would lay out {rows} rows and needs about {} MiB, but the address-space limit of this process (`ulimit -v`) leaves {} MiB; {instead}, or raise that limit",
-            mib(need),
-            mib(left)
-        )));
+        return Err(RenderError::AddressSpace {
+            what: what.to_string(),
+            rows,
+            need,
+            left,
+        });
     }
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 pub mod chart;
 pub mod ci;
+mod error;
 pub mod escape;
 pub mod limits;
 pub mod output;
@@ -10,3 +11,5 @@ pub mod soa;
 pub mod templates;
 pub mod views;
 pub mod write;
+
+pub use error::RenderError;

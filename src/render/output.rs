@@ -4,28 +4,18 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::model::Date;
-
-/// Why a run could not complete (exit 2).
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    #[error("{0}")]
-    Usage(String),
-    #[error("{0}")]
-    Io(String),
-}
+use crate::render::RenderError;
 
 /// The moment the run is "at": `SOURCE_DATE_EPOCH` when set (reproducible
 /// builds convention), else now.
-pub fn generated_at() -> Result<DateTime<Utc>, RunError> {
+pub fn generated_at() -> Result<DateTime<Utc>, RenderError> {
     match std::env::var("SOURCE_DATE_EPOCH") {
         Ok(s) if !s.trim().is_empty() => {
-            let secs: i64 = s.trim().parse().map_err(|_| {
-                RunError::Usage(format!(
-                    "SOURCE_DATE_EPOCH must be a whole number of seconds, found `{s}`"
-                ))
-            })?;
-            DateTime::from_timestamp(secs, 0)
-                .ok_or_else(|| RunError::Usage(format!("SOURCE_DATE_EPOCH `{s}` is out of range")))
+            let secs: i64 = s
+                .trim()
+                .parse()
+                .map_err(|_| RenderError::EpochNotSeconds { found: s.clone() })?;
+            DateTime::from_timestamp(secs, 0).ok_or(RenderError::EpochOutOfRange { found: s })
         }
         _ => Ok(Utc::now()),
     }
@@ -33,9 +23,9 @@ pub fn generated_at() -> Result<DateTime<Utc>, RunError> {
 
 /// The day every date judgement is made as of: `--as-of`, else the day of
 /// `SOURCE_DATE_EPOCH`, else today (UTC).
-pub fn as_of(arg: Option<&str>) -> Result<Date, RunError> {
+pub fn as_of(arg: Option<&str>) -> Result<Date, RenderError> {
     match arg {
-        Some(s) => Date::parse(s).map_err(|e| RunError::Usage(format!("--as-of: {e}"))),
+        Some(s) => Date::parse(s).map_err(RenderError::AsOf),
         None => Ok(Date(generated_at()?.date_naive())),
     }
 }
@@ -51,7 +41,7 @@ struct Envelope<'a, T: Serialize> {
 }
 
 /// `{"format_version": 1, "tool": "aims", ..., "data": {...}}`, pretty-printed, newline-terminated.
-pub fn envelope<T: Serialize>(command: &str, data: T) -> Result<String, RunError> {
+pub fn envelope<T: Serialize>(command: &str, data: T) -> Result<String, RenderError> {
     let mut buf = Vec::new();
     envelope_to(&mut buf, command, data)?;
     // serde_json writes only valid UTF-8.
@@ -64,7 +54,7 @@ pub fn envelope_to<T: Serialize>(
     w: &mut dyn std::io::Write,
     command: &str,
     data: T,
-) -> Result<(), RunError> {
+) -> Result<(), RenderError> {
     let env = Envelope {
         format_version: 1,
         tool: "aims",
@@ -73,9 +63,9 @@ pub fn envelope_to<T: Serialize>(
         generated_at: generated_at()?.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         data,
     };
-    let io = |e: &dyn std::fmt::Display| RunError::Io(format!("cannot write the JSON output: {e}"));
-    crate::render::escape::json_pretty_to(&mut *w, &env).map_err(|e| io(&e))?;
-    w.write_all(b"\n").map_err(|e| io(&e))
+    crate::render::escape::json_pretty_to(&mut *w, &env).map_err(RenderError::JsonOutput)?;
+    w.write_all(b"\n")
+        .map_err(|e| RenderError::JsonOutput(serde_json::Error::io(e)))
 }
 
 /// For tests and scaffolds: a date from y/m/d.

@@ -7,8 +7,8 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::render::RenderError;
 use crate::render::escape;
-use crate::render::output::RunError;
 
 /// The embedded templates, by name. `--templates DIR` overrides any of them file by file.
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -23,7 +23,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 ];
 
 /// The Tera instance: embedded templates, then the user's overrides.
-pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
+pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RenderError> {
     let mut t = tera::Tera::new();
     // HTML templates autoescape (by their `.html` name) with our escaper,
     // which also shows control characters and bidirectional overrides.
@@ -54,41 +54,43 @@ pub fn engine(dir: Option<&Path>) -> Result<tera::Tera, RunError> {
         let text = match (&root, dir) {
             (Some(root), Some(d)) if d.join(name).symlink_metadata().is_ok() => {
                 let shown = d.join(name);
-                let cannot = |why: String| {
-                    RunError::Usage(format!("cannot read template `{}`: {why}", shown.display()))
-                };
-                let opened = root
-                    .open(Path::new(name))
-                    .map_err(|r| cannot(r.to_string()))?;
+                let opened =
+                    root.open(Path::new(name))
+                        .map_err(|refusal| RenderError::TemplateRefused {
+                            path: shown.clone(),
+                            refusal,
+                        })?;
                 let mut t = String::new();
                 std::io::Read::read_to_string(
                     &mut std::io::Read::take(opened.file, crate::load::MAX_FILE_BYTES),
                     &mut t,
                 )
-                .map_err(|e| cannot(crate::load::safe::io_reason(&e)))?;
+                .map_err(|source| RenderError::TemplateRead {
+                    path: shown,
+                    source,
+                })?;
                 t
             }
             _ => (*text).to_string(),
         };
-        t.add_raw_template(name, &text).map_err(|e| {
-            RunError::Usage(format!(
-                "template `{name}` does not parse: {}",
-                tera_error(&e)
-            ))
-        })?;
+        t.add_raw_template(name, &text)
+            .map_err(|source| RenderError::TemplateParse {
+                name: name.to_string(),
+                source,
+            })?;
     }
     if let Some(d) = dir
         && !d.is_dir()
     {
-        return Err(RunError::Usage(format!(
-            "--templates `{}` is not a folder",
-            d.display()
-        )));
+        return Err(RenderError::TemplatesNotAFolder {
+            path: d.to_path_buf(),
+        });
     }
     Ok(t)
 }
 
-fn tera_error(e: &tera::Error) -> String {
+/// A Tera error with the chain of its causes, `: `-separated.
+pub(crate) fn tera_error(e: &tera::Error) -> String {
     let mut s = e.to_string();
     let mut src = std::error::Error::source(e);
     while let Some(inner) = src {
@@ -111,27 +113,27 @@ fn no_nulls(v: &mut Value) {
 }
 
 /// Render a small view (an index, the SoA) to a string.
-pub fn render(t: &tera::Tera, name: &str, view: &impl Serialize) -> Result<String, RunError> {
-    let value =
-        serde_json::to_value(view).map_err(|e| RunError::Io(format!("report data: {e}")))?;
+pub fn render(t: &tera::Tera, name: &str, view: &impl Serialize) -> Result<String, RenderError> {
+    let value = serde_json::to_value(view).map_err(RenderError::Data)?;
     let ctx = context(value)?;
     let mut out = Vec::new();
     render_to(t, name, &ctx, &mut out)?;
-    String::from_utf8(out).map_err(|_| RunError::Io(format!("template `{name}`: not UTF-8")))
+    String::from_utf8(out).map_err(|_| RenderError::NotUtf8 {
+        name: name.to_string(),
+    })
 }
 
 /// The template context for a view, which is consumed: each top-level
 /// section is converted to Tera's values and its JSON freed at once, so a
 /// large view is never held twice over.
-pub fn context(view: Value) -> Result<tera::Context, RunError> {
+pub fn context(view: Value) -> Result<tera::Context, RenderError> {
     let Value::Object(sections) = view else {
-        return Err(RunError::Io("report data: not a mapping".into()));
+        return Err(RenderError::DataNotMapping);
     };
     let mut ctx = tera::Context::new();
     for (key, mut section) in sections {
         no_nulls(&mut section);
-        let value = tera::Value::try_from_serializable(&section)
-            .map_err(|e| RunError::Io(format!("report data: {}", tera_error(&e))))?;
+        let value = tera::Value::try_from_serializable(&section).map_err(RenderError::DataValue)?;
         drop(section);
         ctx.insert_value(key, value);
     }
@@ -146,7 +148,10 @@ pub fn render_to(
     name: &str,
     ctx: &tera::Context,
     out: &mut dyn std::io::Write,
-) -> Result<(), RunError> {
+) -> Result<(), RenderError> {
     t.render_to(name, ctx, out)
-        .map_err(|e| RunError::Usage(format!("template `{name}` failed: {}", tera_error(&e))))
+        .map_err(|source| RenderError::TemplateFailed {
+            name: name.to_string(),
+            source,
+        })
 }

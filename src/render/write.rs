@@ -5,7 +5,71 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::render::output::RunError;
+use crate::render::RenderError;
+
+/// Why a file was not written: a refusal to clobber or to replace what is
+/// not aims' to replace, or a failure of the temporary file or the rename.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// `--force` never replaces a symlink.
+    #[error(
+        "`{path}` is a symlink; --force replaces only files and packs aims wrote, never a link. Remove it or choose another --output"
+    )]
+    Symlink { path: PathBuf },
+    /// The target folder holds the inventory or evidence root.
+    #[error(
+        "`{path}` holds the AIMS itself (its inventory or evidence root); --force never replaces it. Choose another --output"
+    )]
+    HoldsAims { path: PathBuf },
+    /// The target is (`holds: false`) or holds one of the repository's own
+    /// files; `what` says which ("the settings file", "evidence `x`", ...).
+    #[error(
+        "`{path}` {} {what} of this AIMS; --force never replaces the repository's own files. Choose another --output",
+        is_or_holds(*.holds)
+    )]
+    OwnFile {
+        path: PathBuf,
+        holds: bool,
+        what: String,
+    },
+    /// The target to replace could not be resolved.
+    #[error("cannot replace `{path}`: {source}")]
+    Replace {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// `--output` names a folder.
+    #[error("--output `{path}` is a folder; name a file")]
+    OutputIsFolder { path: PathBuf },
+    /// The target exists and `--force` was not given.
+    #[error("`{path}` already exists; pass --force to overwrite it")]
+    Exists { path: PathBuf },
+    /// One of several new files exists: none was written.
+    #[error("`{path}` already exists; nothing was overwritten")]
+    NotOverwritten { path: PathBuf },
+    /// The folder to write in does not exist.
+    #[error("cannot write `{path}`: folder `{dir}` does not exist")]
+    NoFolder { path: PathBuf, dir: PathBuf },
+    /// No temporary file could be made in the folder.
+    #[error("cannot write in `{dir}`: {source}")]
+    TempIn {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// Writing, syncing or renaming into place failed.
+    #[error("cannot write `{path}`: {source}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn is_or_holds(holds: bool) -> &'static str {
+    if holds { "holds" } else { "is" }
+}
 
 /// What `--force` must never replace: the files of the loaded AIMS.
 /// Judged only when an existing target is about to be replaced.
@@ -59,34 +123,33 @@ impl Guard<'_> {
     }
 
     /// Refuse to replace `target` (which exists) when it is not ours to replace.
-    pub fn check_replace(&self, target: &Path) -> Result<(), RunError> {
-        let shown = target.display();
+    pub fn check_replace(&self, target: &Path) -> Result<(), WriteError> {
+        let path = || target.to_path_buf();
         let meta = match target.symlink_metadata() {
             Ok(m) => m,
             Err(_) => return Ok(()),
         };
         if meta.file_type().is_symlink() {
-            return Err(RunError::Usage(format!(
-                "`{shown}` is a symlink; --force replaces only files and packs aims wrote, never a link. Remove it or choose another --output"
-            )));
+            return Err(WriteError::Symlink { path: path() });
         }
-        let canon = std::fs::canonicalize(target)
-            .map_err(|e| RunError::Io(format!("cannot replace `{shown}`: {e}")))?;
+        let canon = std::fs::canonicalize(target).map_err(|source| WriteError::Replace {
+            path: path(),
+            source,
+        })?;
         if meta.is_dir() {
             for f in self.own_folders() {
                 if f.starts_with(&canon) {
-                    return Err(RunError::Usage(format!(
-                        "`{shown}` holds the AIMS itself (its inventory or evidence root); --force never replaces it. Choose another --output"
-                    )));
+                    return Err(WriteError::HoldsAims { path: path() });
                 }
             }
         }
         for (f, what) in self.own_files() {
             if f == canon || (meta.is_dir() && f.starts_with(&canon)) {
-                let inside = if f == canon { "is" } else { "holds" };
-                return Err(RunError::Usage(format!(
-                    "`{shown}` {inside} {what} of this AIMS; --force never replaces the repository's own files. Choose another --output"
-                )));
+                return Err(WriteError::OwnFile {
+                    path: path(),
+                    holds: f != canon,
+                    what,
+                });
             }
         }
         Ok(())
@@ -190,7 +253,12 @@ pub fn keep_mode(new: &std::fs::File, old: &Path) {
 /// and a rename, so a reader never sees half a file and a failed run
 /// leaves nothing. An existing file is kept unless `force`, and `force`
 /// never replaces the repository's own files (see [`Guard`]).
-pub fn write_file(path: &Path, content: &[u8], force: bool, guard: Guard) -> Result<(), RunError> {
+pub fn write_file(
+    path: &Path,
+    content: &[u8],
+    force: bool,
+    guard: Guard,
+) -> Result<(), RenderError> {
     write_file_mode(path, content, force, guard, 0o666)
 }
 
@@ -201,15 +269,14 @@ pub fn write_file_mode(
     force: bool,
     guard: Guard,
     mode: u32,
-) -> Result<(), RunError> {
+) -> Result<(), RenderError> {
     write_file_with(path, force, guard, mode, &mut |w| {
-        w.write_all(content)
-            .map_err(|e| RunError::Io(e.to_string()))
+        w.write_all(content).map_err(RenderError::Output)
     })
 }
 
 /// What writes an output: given the writer, it streams the content.
-pub type Writing<'a> = dyn FnMut(&mut dyn Write) -> Result<(), RunError> + 'a;
+pub type Writing<'a> = dyn FnMut(&mut dyn Write) -> Result<(), RenderError> + 'a;
 
 /// A writer that keeps the first I/O error it meets, so that a renderer
 /// which reports only "an I/O error" still lets the run say what failed.
@@ -248,52 +315,51 @@ pub fn write_file_with(
     guard: Guard,
     mode: u32,
     write: &mut Writing,
-) -> Result<(), RunError> {
-    let shown = path.display();
+) -> Result<(), RenderError> {
+    let target = || path.to_path_buf();
+    let failed = |source| WriteError::Write {
+        path: target(),
+        source,
+    };
     if path.is_dir() {
-        return Err(RunError::Usage(format!(
-            "--output `{shown}` is a folder; name a file"
-        )));
+        return Err(WriteError::OutputIsFolder { path: target() }.into());
     }
     let exists = path.symlink_metadata().is_ok();
     if exists && !force {
-        return Err(RunError::Usage(format!(
-            "`{shown}` already exists; pass --force to overwrite it"
-        )));
+        return Err(WriteError::Exists { path: target() }.into());
     }
     if exists {
         guard.check_replace(path)?;
     }
     let dir = parent_of(path);
     if !dir.is_dir() {
-        return Err(RunError::Io(format!(
-            "cannot write `{shown}`: folder `{}` does not exist",
-            dir.display()
-        )));
+        return Err(WriteError::NoFolder {
+            path: target(),
+            dir,
+        }
+        .into());
     }
     sweep_stale(&dir);
     let tmp = tmp_builder(mode)
         .tempfile_in(&dir)
-        .map_err(|e| RunError::Io(format!("cannot write in `{}`: {e}", dir.display())))?;
+        .map_err(|source| WriteError::TempIn {
+            dir: dir.clone(),
+            source,
+        })?;
     if exists {
         keep_mode(tmp.as_file(), path);
     }
     {
         let mut sink = Sink::new(std::io::BufWriter::new(tmp.as_file()));
-        let wrote = write(&mut sink).and_then(|()| {
-            sink.flush()
-                .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))
-        });
+        let wrote = write(&mut sink).and_then(|()| sink.flush().map_err(|e| failed(e).into()));
         // A write that failed is said as the system said it, whatever the
         // renderer made of it; the temporary file is removed on return.
         if let Some(e) = sink.error.take() {
-            return Err(RunError::Io(format!("cannot write `{shown}`: {e}")));
+            return Err(failed(e).into());
         }
         wrote?;
     }
-    tmp.as_file()
-        .sync_all()
-        .map_err(|e| RunError::Io(format!("cannot write `{shown}`: {e}")))?;
+    tmp.as_file().sync_all().map_err(failed)?;
     let result = if force {
         tmp.persist(path).map(|_| ())
     } else {
@@ -301,11 +367,9 @@ pub fn write_file_with(
     };
     result.map_err(|e| {
         if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-            RunError::Usage(format!(
-                "`{shown}` already exists; pass --force to overwrite it"
-            ))
+            WriteError::Exists { path: target() }.into()
         } else {
-            RunError::Io(format!("cannot write `{shown}`: {}", e.error))
+            failed(e.error).into()
         }
     })
 }
@@ -317,11 +381,12 @@ pub fn write_file_with(
 /// part of the files and its journal, and the next run's [`sweep_stale`]
 /// undoes them, as it removes the temporary files. So the files end up
 /// all there or none. Never overwrites.
-pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), RunError> {
+pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), WriteError> {
     use std::collections::BTreeMap;
     sweep_stale(dir);
-    let io = |what: &Path, e: std::io::Error| {
-        RunError::Io(format!("cannot write `{}`: {e}", what.display()))
+    let io = |what: &Path, source: std::io::Error| WriteError::Write {
+        path: what.to_path_buf(),
+        source,
     };
     // New sub-folders are built whole under a temporary name.
     let mut new_dirs: BTreeMap<String, tempfile::TempDir> = BTreeMap::new();
@@ -379,7 +444,7 @@ pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), Run
         j.persist(&journal_path)
             .map_err(|e| io(&journal_path, e.error))?;
     }
-    let undo = |err: RunError| {
+    let undo = |err: WriteError| {
         roll_back(dir, &journal_text);
         let _ = std::fs::remove_file(&journal_path);
         Err(err)
@@ -387,10 +452,9 @@ pub fn write_all_or_none(dir: &Path, files: &[(&str, String)]) -> Result<(), Run
     for (tmp, target) in staged {
         if let Err(e) = tmp.persist_noclobber(&target) {
             let err = if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                RunError::Usage(format!(
-                    "`{}` already exists; nothing was overwritten",
-                    target.display()
-                ))
+                WriteError::NotOverwritten {
+                    path: target.clone(),
+                }
             } else {
                 io(&target, e.error)
             };

@@ -85,20 +85,41 @@ pub(super) fn judge_levels(gap: &Gap, ids: &[&str]) -> Levels {
     out
 }
 
+/// What a fact check found: met or not, each with the sentence that says why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Verdict {
+    /// Met; what was found (may be empty).
+    Met(String),
+    /// Not met; what is missing.
+    Unmet(String),
+}
+
+impl Verdict {
+    pub(super) fn is_met(&self) -> bool {
+        matches!(self, Verdict::Met(_))
+    }
+
+    pub(super) fn into_sentence(self) -> String {
+        match self {
+            Verdict::Met(s) | Verdict::Unmet(s) => s,
+        }
+    }
+}
+
 /// Build an item from a fact check and the levels of its clauses.
 pub(super) fn item(
     gap: &Gap,
     id: &'static str,
     title: &'static str,
     clauses: &[&str],
-    fact: Result<String, String>,
+    fact: Verdict,
     short: &mut BTreeSet<String>,
 ) -> Item {
     let levels = judge_levels(gap, clauses);
-    let met = fact.is_ok() && levels.problems.is_empty();
+    let met = fact.is_met() && levels.problems.is_empty();
     let why = if met {
         let mut parts = Vec::new();
-        if let Ok(f) = fact {
+        if let Verdict::Met(f) = fact {
             parts.push(f);
         }
         parts.push(levels.ok.join(", "));
@@ -106,7 +127,7 @@ pub(super) fn item(
         parts.join("; ")
     } else {
         let mut parts = Vec::new();
-        if let Err(f) = fact {
+        if let Verdict::Unmet(f) = fact {
             parts.push(f);
         }
         parts.extend(levels.problems);
@@ -143,10 +164,10 @@ pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// The policy that answers 5.2 and A.2.2 is approved and within its review cycle.
-pub(super) fn policy_fact(project: &Project, as_of: Date) -> Result<String, String> {
+pub(super) fn policy_fact(project: &Project, as_of: Date) -> Verdict {
     let inv = &project.inventory;
     if inv.policies.is_empty() {
-        return Err("no policy in `policies`".into());
+        return Verdict::Unmet("no policy in `policies`".into());
     }
     let is_ai_policy = |p: &&Policy| {
         p.controls.iter().any(|c| {
@@ -171,7 +192,7 @@ pub(super) fn policy_fact(project: &Project, as_of: Date) -> Result<String, Stri
         .filter(|(_, (a, next))| *a <= as_of && *next >= as_of)
         .max_by_key(|(_, (a, _))| *a)
     {
-        return Ok(format!(
+        return Verdict::Met(format!(
             "policy `{}` approved {approved}, next review {next}",
             p.id
         ));
@@ -182,14 +203,14 @@ pub(super) fn policy_fact(project: &Project, as_of: Date) -> Result<String, Stri
         .max_by_key(|(_, (a, _))| *a)
     {
         if next < as_of {
-            return Err(format!("policy `{}` review overdue since {next}", p.id));
+            return Verdict::Unmet(format!("policy `{}` review overdue since {next}", p.id));
         }
-        return Err(format!(
+        return Verdict::Unmet(format!(
             "policy `{}` has a future approval date ({approved})",
             p.id
         ));
     }
-    Err(format!(
+    Verdict::Unmet(format!(
         "no approval date on {}",
         some_ids(candidates.iter().map(|p| p.id.as_str()), 3)
     ))
@@ -197,7 +218,7 @@ pub(super) fn policy_fact(project: &Project, as_of: Date) -> Result<String, Stri
 
 /// Every Annex A control has an organisation-level statement: applicable,
 /// or excluded with a justification (the Statement of Applicability).
-pub(super) fn soa_fact(project: &Project) -> Result<String, String> {
+pub(super) fn soa_fact(project: &Project) -> Verdict {
     let annex: Vec<&str> = project
         .catalog
         .controls
@@ -239,16 +260,16 @@ pub(super) fn soa_fact(project: &Project) -> Result<String, String> {
         ));
     }
     if problems.is_empty() {
-        Ok(format!("all {} Annex A controls in the SoA", annex.len()))
+        Verdict::Met(format!("all {} Annex A controls in the SoA", annex.len()))
     } else {
-        Err(problems.join("; "))
+        Verdict::Unmet(problems.join("; "))
     }
 }
 
 /// Every in-scope system that is not retired has an impact assessment.
 /// "In scope" follows the `impact/missing` rule: out of the EU AI Act's
 /// scope means no assessment is expected.
-pub(super) fn impact_fact(project: &Project, as_of: Date) -> Result<String, String> {
+pub(super) fn impact_fact(project: &Project, as_of: Date) -> Verdict {
     let inv = &project.inventory;
     let systems: Vec<_> = inv
         .systems
@@ -265,13 +286,13 @@ pub(super) fn impact_fact(project: &Project, as_of: Date) -> Result<String, Stri
         .map(|s| s.id.as_str())
         .collect();
     if without.is_empty() {
-        Ok(match systems.len() {
+        Verdict::Met(match systems.len() {
             0 => "no AI system in scope".into(),
             1 => "the one system in scope is assessed".into(),
             n => format!("all {n} systems in scope assessed"),
         })
     } else {
-        Err(format!(
+        Verdict::Unmet(format!(
             "no impact assessment for {}",
             some_ids(without.iter().copied(), 4)
         ))
@@ -393,13 +414,13 @@ pub(super) const STAGE2: &[Check] = &[
 ];
 
 /// A fact of Stage 1: what it found, or why it is not met.
-fn stage1_fact(fact: Fact, project: &Project, as_of: Date) -> Result<String, String> {
+fn stage1_fact(fact: Fact, project: &Project, as_of: Date) -> Verdict {
     let inv = &project.inventory;
     let count = |n: usize, what: &str, one: &str, many: &str| {
         if n == 0 {
-            Err(format!("no {what}"))
+            Verdict::Unmet(format!("no {what}"))
         } else {
-            Ok(plural(n, one, many))
+            Verdict::Met(plural(n, one, many))
         }
     };
     match fact {
@@ -409,15 +430,17 @@ fn stage1_fact(fact: Fact, project: &Project, as_of: Date) -> Result<String, Str
             .and_then(|o| o.scope.as_deref())
             .map(str::trim)
             .filter(|s| !s.is_empty())
-            .map(|_| "scope stated".to_string())
-            .ok_or_else(|| "no scope statement (`organization.scope`)".to_string()),
+            .map_or(
+                Verdict::Unmet("no scope statement (`organization.scope`)".to_string()),
+                |_| Verdict::Met("scope stated".to_string()),
+            ),
         Fact::Policy => policy_fact(project, as_of),
         Fact::Roles => count(inv.roles.len(), "roles in `roles`", "role", "roles"),
         Fact::Risks => count(inv.risks.len(), "risks in the register", "risk", "risks"),
         Fact::Soa => soa_fact(project),
         Fact::Impact => impact_fact(project, as_of),
         Fact::Levels | Fact::Controls | Fact::Audit(..) | Fact::Nonconformities => {
-            Ok(String::new())
+            Verdict::Met(String::new())
         }
     }
 }
@@ -438,12 +461,7 @@ pub(super) fn stage1(
 }
 
 /// The latest audit of a kind within the cycle, or why there is none.
-pub(super) fn recent_audit(
-    project: &Project,
-    kind: AuditKind,
-    what: &str,
-    as_of: Date,
-) -> Result<String, String> {
+pub(super) fn recent_audit(project: &Project, kind: AuditKind, what: &str, as_of: Date) -> Verdict {
     let since = AUDIT_CYCLE.before(as_of);
     let latest = project
         .inventory
@@ -468,13 +486,13 @@ pub(super) fn recent_audit(
                     plural(a.scope.len(), "control", "controls")
                 ));
             }
-            Ok(s)
+            Verdict::Met(s)
         }
-        Some(a) => Err(format!(
+        Some(a) => Verdict::Unmet(format!(
             "no {what} since {since} (last: `{}` on {})",
             a.id, a.date
         )),
-        None => Err(format!("no {what} since {since} (none recorded)")),
+        None => Verdict::Unmet(format!("no {what} since {since} (none recorded)")),
     }
 }
 
@@ -542,8 +560,8 @@ pub(super) fn stage2(project: &Project, gap: &Gap, as_of: Date) -> Vec<Item> {
             let (met, why, below) = match c.fact {
                 Fact::Controls => (below.is_empty(), controls_why.clone(), below.clone()),
                 Fact::Audit(kind, what) => {
-                    let r = recent_audit(project, kind, what, as_of);
-                    (r.is_ok(), r.unwrap_or_else(|e| e), Vec::new())
+                    let v = recent_audit(project, kind, what, as_of);
+                    (v.is_met(), v.into_sentence(), Vec::new())
                 }
                 Fact::Nonconformities => (overdue.is_empty(), nc_why.clone(), Vec::new()),
                 _ => (true, String::new(), Vec::new()),
