@@ -125,6 +125,10 @@ pub struct Root {
     path: PathBuf,
     /// After symlinks; `None` when the folder does not exist.
     canon: Option<PathBuf>,
+    /// The folder held open (`O_PATH`), to open files beneath it in one
+    /// step where the kernel can (see [`Root::open`]).
+    #[cfg(target_os = "linux")]
+    dir: Option<std::sync::Arc<std::os::fd::OwnedFd>>,
 }
 
 /// Lexically normalise `p` relative to its start; `None` when it is
@@ -148,9 +152,12 @@ pub fn normalise(p: &Path) -> Option<PathBuf> {
 
 impl Root {
     pub fn new(path: &Path) -> Root {
+        let canon = fs::canonicalize(path).ok();
         Root {
             path: path.to_path_buf(),
-            canon: fs::canonicalize(path).ok(),
+            #[cfg(target_os = "linux")]
+            dir: canon.as_deref().and_then(open_dir),
+            canon,
         }
     }
 
@@ -204,13 +211,82 @@ impl Root {
     }
 
     /// Open a regular file under the root for reading, with every check.
+    ///
+    /// On Linux the kernel resolves the path beneath the root in one call
+    /// (`openat2` with `RESOLVE_BENEATH`): a path that would leave the root,
+    /// through `..` or a symlink, fails there, before anything is opened.
+    /// Only a regular file found that way is opened for reading; anything
+    /// else (a refusal, a symlink as the last name, an old kernel) takes the
+    /// path below, which says precisely what is wrong. The check costs four
+    /// system calls instead of one per folder on the way (`realpath`), which
+    /// was most of the system time of `aims gap` on 20,000 evidence files.
     pub fn open(&self, path: &Path) -> Result<Opened, Refusal> {
+        #[cfg(target_os = "linux")]
+        if let Some(opened) = self.open_beneath(path) {
+            return Ok(opened);
+        }
         let canon = self.resolve(path)?;
         let opened = open_regular(&canon)?;
         if !self.still_inside(&opened.file, &canon) {
             return Err(Refusal::Outside);
         }
         Ok(opened)
+    }
+
+    #[cfg(target_os = "linux")]
+    fn open_beneath(&self, path: &Path) -> Option<Opened> {
+        use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+        use std::os::unix::ffi::OsStrExt;
+        use std::os::unix::fs::OpenOptionsExt;
+        let dir = self.dir.as_ref()?;
+        let rel = if path.is_absolute() {
+            path.strip_prefix(&self.path).ok()?
+        } else {
+            path
+        };
+        let rel = normalise(rel)?;
+        if rel.as_os_str().is_empty() {
+            return None;
+        }
+        let name = std::ffi::CString::new(rel.as_os_str().as_bytes()).ok()?;
+        // SAFETY: `open_how` is plain data; zero is a valid value of every field.
+        let mut how: libc::open_how = unsafe { std::mem::zeroed() };
+        // O_PATH opens nothing: no FIFO blocks, no device acts, until the
+        // handle is known to be a regular file.
+        how.flags = (libc::O_PATH | libc::O_NOFOLLOW | libc::O_CLOEXEC) as u64;
+        how.resolve = libc::RESOLVE_BENEATH | libc::RESOLVE_NO_MAGICLINKS;
+        // SAFETY: a valid directory handle, a NUL-terminated name, and `how`
+        // with its size, as openat2(2) asks.
+        let fd = unsafe {
+            libc::syscall(
+                libc::SYS_openat2,
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                &how as *const libc::open_how,
+                std::mem::size_of::<libc::open_how>(),
+            )
+        };
+        let fd = i32::try_from(fd).ok().filter(|fd| *fd >= 0)?;
+        // SAFETY: openat2 returned a new handle that nothing else owns.
+        let handle = unsafe { OwnedFd::from_raw_fd(fd) };
+        // SAFETY: `stat` is plain data, filled by fstat on success.
+        let mut st: libc::stat = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid handle and a `stat` to fill.
+        if unsafe { libc::fstat(handle.as_raw_fd(), &mut st) } != 0
+            || st.st_mode & libc::S_IFMT != libc::S_IFREG
+        {
+            return None;
+        }
+        // Reopen the very file the handle holds, for reading.
+        let file = fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(format!("/proc/self/fd/{}", handle.as_raw_fd()))
+            .ok()?;
+        Some(Opened {
+            len: u64::try_from(st.st_size).unwrap_or(0),
+            file,
+        })
     }
 
     /// After opening: the handle's real path is under the root.
@@ -299,6 +375,18 @@ fn open_regular(path: &Path) -> Result<Opened, Refusal> {
         len: meta.len(),
         file,
     })
+}
+
+/// A folder held open as a handle for `openat2`, not for reading.
+#[cfg(target_os = "linux")]
+fn open_dir(path: &Path) -> Option<std::sync::Arc<std::os::fd::OwnedFd>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let dir = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_PATH | libc::O_DIRECTORY | libc::O_CLOEXEC)
+        .open(path)
+        .ok()?;
+    Some(std::sync::Arc::new(dir.into()))
 }
 
 #[cfg(target_os = "linux")]
@@ -392,5 +480,54 @@ mod tests {
             open_given(Path::new("/dev/null")).unwrap_err(),
             Refusal::NotAFile("a device file")
         );
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_kernel_resolves_beneath_the_root_or_the_careful_path_decides() {
+        use std::os::unix::fs::symlink;
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().join("root");
+        fs::create_dir_all(root.join("docs/sub")).unwrap();
+        fs::write(root.join("docs/sub/a.md"), "inside").unwrap();
+        fs::write(d.path().join("secret.txt"), "outside").unwrap();
+        symlink("docs/sub", root.join("alias")).unwrap();
+        symlink("../../secret.txt", root.join("docs/leak.md")).unwrap();
+        symlink(d.path(), root.join("up")).unwrap();
+        symlink("sub/a.md", root.join("docs/last.md")).unwrap();
+        let r = Root::new(&root);
+        // A regular file, also through a folder symlink that stays inside:
+        // opened in one step.
+        assert_eq!(
+            read(r.open_beneath(Path::new("docs/sub/a.md")).unwrap()),
+            "inside"
+        );
+        assert_eq!(
+            read(r.open_beneath(Path::new("alias/a.md")).unwrap()),
+            "inside"
+        );
+        assert!(r.open_beneath(&root.join("docs/sub/a.md")).is_some());
+        // Out of the root by a symlink, a folder, or a symlink as the last
+        // name: the kernel refuses or the handle is not a file, and the
+        // careful path gives the reason.
+        for p in [
+            "docs/leak.md",
+            "up/secret.txt",
+            "docs",
+            "docs/last.md",
+            "../secret.txt",
+        ] {
+            assert!(r.open_beneath(Path::new(p)).is_none(), "{p}");
+        }
+        assert!(matches!(
+            r.open(Path::new("docs/leak.md")),
+            Err(Refusal::Outside)
+        ));
+        assert!(matches!(
+            r.open(Path::new("up/secret.txt")),
+            Err(Refusal::Outside)
+        ));
+        // A last-name symlink that stays inside is still read, the careful way.
+        assert_eq!(read(r.open(Path::new("docs/last.md")).unwrap()), "inside");
     }
 }
