@@ -23,7 +23,6 @@ pub use args::*;
 use check::*;
 use classify::*;
 use controls::*;
-pub use explain::rules_markdown;
 use explain::*;
 use gap::*;
 pub use init::schema_json;
@@ -37,19 +36,27 @@ use risks::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
-use self::term::{GREEN, RED, Table, YELLOW, paint};
-use crate::assess::{self, Level};
-use crate::catalog::{Catalog, Control};
-use crate::diag::{self, Severity};
+use self::term::{RED, YELLOW, plural};
+use crate::assess;
+use crate::catalog::Catalog;
+use crate::diag;
 use crate::load::{self, LoadFailure, Project};
-use crate::render::escape::{self, md};
+use crate::render::Cx;
+use crate::render::catalog::{Catalogue, ControlDetail};
+use crate::render::check::Checked;
+use crate::render::classify::Classified;
+use crate::render::escape;
+use crate::render::gap::GapReport;
+use crate::render::map::Mapped;
 use crate::render::output::{self, RunError, envelope};
-use crate::render::views::*;
+use crate::render::risks::Register;
+use crate::render::rules::{Explained, Registry};
+use crate::render::verify::Verified;
+use crate::render::views::SoaView;
 use crate::render::write::{self, Guard};
 use crate::rules::{self, Finding};
-use emit::{emit, emit_human, emit_json};
+use emit::{emit, emit_human, emit_json, render};
+use serde_json::json;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_GATE: u8 = 1;
@@ -171,7 +178,46 @@ pub(crate) fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::catalog::describe_control;
+    use crate::render::gap::{gap_markdown, gap_table};
     use crate::render::report::tests::{HOSTILE_ID, injection_with_group_id};
+    use crate::render::{Output, Render};
+    use clap::ValueEnum;
+
+    /// Every value of a `--format` is an output its command's result has.
+    fn formats_of<F: ValueEnum + Into<Output>>(has: &[Output]) {
+        for f in F::value_variants() {
+            let o: Output = f.clone().into();
+            assert!(has.contains(&o), "{o} is not among {has:?}");
+        }
+    }
+
+    #[test]
+    fn every_format_has_a_renderer() {
+        use crate::assess::readiness::{Plan, Readiness};
+        formats_of::<GapFormat>(GapReport::FORMATS);
+        formats_of::<CheckFormat>(Checked::FORMATS);
+        formats_of::<ListFormat>(Classified::FORMATS);
+        formats_of::<ListFormat>(Register::FORMATS);
+        formats_of::<TableFormat>(Mapped::FORMATS);
+        formats_of::<ListFormat>(Catalogue::FORMATS);
+        formats_of::<ListFormat>(ControlDetail::FORMATS);
+        formats_of::<RulesFormat>(Registry::FORMATS);
+        formats_of::<RulesFormat>(Explained::FORMATS);
+        formats_of::<TableFormat>(Readiness::FORMATS);
+        formats_of::<PlanFormat>(Plan::FORMATS);
+        formats_of::<ListFormat>(Verified::FORMATS);
+    }
+
+    #[test]
+    fn a_format_a_result_lacks_is_a_usage_error() {
+        let mut out = Vec::new();
+        let e = Registry
+            .write(Output::Sarif, &mut out, &Cx::default())
+            .unwrap_err();
+        assert_eq!(e.to_string(), "`aims rules` has no sarif output");
+        assert!(out.is_empty());
+    }
 
     #[test]
     fn gap_markdown_escapes_every_user_string_ids_included() {
