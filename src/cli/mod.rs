@@ -52,11 +52,10 @@ use crate::render::output::{self, RunError, envelope};
 use crate::render::risks::Register;
 use crate::render::rules::{Explained, Registry};
 use crate::render::verify::Verified;
-use crate::render::views::SoaView;
+use crate::render::views::{LoadErrorsView, SoaView};
 use crate::render::write::{self, Guard};
 use crate::rules::{self, Finding};
 use emit::{emit, emit_human, emit_json, render};
-use serde_json::json;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_GATE: u8 = 1;
@@ -142,7 +141,12 @@ pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term:
     if json_cmd == Some("sarif") {
         print!("{}", crate::render::ci::sarif(&f.diagnostics));
     } else if let Some(cmd) = json_cmd
-        && let Ok(s) = envelope(cmd, json!({"errors": f.diagnostics}))
+        && let Ok(s) = envelope(
+            cmd,
+            LoadErrorsView {
+                errors: &f.diagnostics,
+            },
+        )
     {
         print!("{s}");
     }

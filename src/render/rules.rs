@@ -3,6 +3,7 @@
 
 use crate::render::escape::{self, md_code};
 use crate::render::term::Table;
+use crate::render::views::{RuleView, RulesView};
 use crate::render::{Cx, Output, Render};
 use crate::rules::{self, Rule};
 
@@ -12,10 +13,13 @@ pub struct Registry;
 impl Render for Registry {
     const COMMAND: &'static str = "rules";
     const FORMATS: &'static [Output] = &[Output::Table, Output::Json, Output::Markdown];
-    type Json<'a> = serde_json::Value;
+    type Json<'a> = RulesView<'static>;
 
-    fn json(&self) -> serde_json::Value {
-        serde_json::json!({"rules": rules::RULES, "load_codes": rules::LOAD_CODES})
+    fn json(&self) -> RulesView<'static> {
+        RulesView {
+            rules: rules::RULES,
+            load_codes: rules::LOAD_CODES,
+        }
     }
 
     fn text(&self, format: Output, _: &Cx) -> Option<String> {
@@ -45,10 +49,10 @@ pub struct Explained(pub &'static Rule);
 impl Render for Explained {
     const COMMAND: &'static str = "rules";
     const FORMATS: &'static [Output] = &[Output::Table, Output::Json, Output::Markdown];
-    type Json<'a> = serde_json::Value;
+    type Json<'a> = RuleView<'static>;
 
-    fn json(&self) -> serde_json::Value {
-        serde_json::json!({"rules": [self.0]})
+    fn json(&self) -> RuleView<'static> {
+        RuleView { rules: [self.0] }
     }
 
     fn text(&self, format: Output, _: &Cx) -> Option<String> {

@@ -5,6 +5,7 @@ use std::path::Path;
 use crate::pack::Verification;
 use crate::render::escape;
 use crate::render::term::{GREEN, RED, paint};
+use crate::render::views::VerifyView;
 use crate::render::{Cx, Output, Render};
 
 /// A pack and what checking it found.
@@ -17,12 +18,16 @@ impl Render for Verified<'_> {
     const COMMAND: &'static str = "verify";
     const FORMATS: &'static [Output] = &[Output::Table, Output::Json];
     type Json<'a>
-        = serde_json::Value
+        = VerifyView<'a>
     where
         Self: 'a;
 
-    fn json(&self) -> serde_json::Value {
-        serde_json::json!({"pack": self.pack, "ok": self.result.ok(), "result": self.result})
+    fn json(&self) -> VerifyView<'_> {
+        VerifyView {
+            pack: self.pack,
+            ok: self.result.ok(),
+            result: self.result,
+        }
     }
 
     fn text(&self, format: Output, cx: &Cx) -> Option<String> {

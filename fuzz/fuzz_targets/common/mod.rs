@@ -69,9 +69,11 @@ pub fn report_failure(f: &LoadFailure) {
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, false));
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, true));
     std::hint::black_box(aims::render::ci::sarif(&f.diagnostics));
+    let errors = aims::render::views::LoadErrorsView {
+        errors: &f.diagnostics,
+    };
     std::hint::black_box(
-        aims::render::output::envelope("check", serde_json::json!({ "errors": f.diagnostics }))
-            .expect("load errors serialise"),
+        aims::render::output::envelope("check", errors).expect("load errors serialise"),
     );
 }
 
