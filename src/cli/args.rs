@@ -359,3 +359,27 @@ pub struct SchemaArgs {
     #[command(flatten)]
     pub out: OutputArgs,
 }
+
+/// Each `--format` names outputs of [`crate::render::Output`].
+macro_rules! into_output {
+    ($($format:ident { $($variant:ident => $output:ident),* $(,)? })*) => {$(
+        impl From<$format> for crate::render::Output {
+            fn from(f: $format) -> Self {
+                match f {
+                    $($format::$variant => crate::render::Output::$output),*
+                }
+            }
+        }
+    )*};
+}
+
+into_output! {
+    CheckFormat { Human => Table, Json => Json, Sarif => Sarif }
+    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit }
+    TableFormat { Table => Table, Json => Json, Markdown => Markdown }
+    DocFormat { Html => Html, Markdown => Markdown }
+    SoaFormat { Markdown => Markdown, Html => Html, Csv => Csv, Json => Json }
+    PlanFormat { Markdown => Markdown, Json => Json }
+    ListFormat { Table => Table, Json => Json }
+    RulesFormat { Table => Table, Json => Json, Markdown => Markdown }
+}

@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::cli::RunError;
 use crate::render::write::{Guard, Sink, Writing, write_file, write_file_with};
+use crate::render::{Cx, Output, Render};
 
 /// Human (terminal) text: printed or written after the last terminal pass
 /// ([`crate::render::escape::term_output`]), which lets through only aims' own
@@ -82,4 +83,15 @@ pub fn emit_json<T: serde::Serialize>(
         Some(d) => crate::render::output::envelope_to(w, command, d),
         None => Ok(()),
     })
+}
+
+/// A result in `format`, to stdout or `--output`: see [`Render::write`].
+pub fn render<R: Render>(
+    result: &R,
+    format: Output,
+    cx: &Cx,
+    out: &crate::cli::OutputArgs,
+    guard: Guard,
+) -> Result<(), RunError> {
+    emit_with(out, guard, &mut |w| result.write(format, w, cx))
 }

@@ -25,7 +25,6 @@ use check::*;
 use classify::*;
 use controls::*;
 pub use error::RunError;
-pub use explain::rules_markdown;
 use explain::*;
 use gap::*;
 pub use init::schema_json;
@@ -39,19 +38,26 @@ use risks::*;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
-use serde_json::json;
-
-use self::term::{GREEN, RED, Table, YELLOW, paint};
-use crate::assess::{self, Level};
-use crate::catalog::{Catalog, Control};
-use crate::diag::{self, Severity};
+use self::term::{RED, YELLOW, plural};
+use crate::assess;
+use crate::catalog::Catalog;
+use crate::diag;
 use crate::load::{self, LoadFailure, Project};
-use crate::render::escape::{self, md};
+use crate::render::Cx;
+use crate::render::catalog::{Catalogue, ControlDetail};
+use crate::render::check::Checked;
+use crate::render::classify::Classified;
+use crate::render::escape;
+use crate::render::gap::GapReport;
+use crate::render::map::Mapped;
 use crate::render::output::{self, envelope};
-use crate::render::views::*;
+use crate::render::risks::Register;
+use crate::render::rules::{Explained, Registry};
+use crate::render::verify::Verified;
+use crate::render::views::{LoadErrorsView, SoaView};
 use crate::render::write::{self, Guard};
 use crate::rules::{self, Finding};
-use emit::{emit, emit_human, emit_json};
+use emit::{emit, emit_human, emit_json, render};
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_GATE: u8 = 1;
@@ -155,7 +161,12 @@ pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term:
     if json_cmd == Some("sarif") {
         print!("{}", crate::render::ci::sarif(&f.diagnostics));
     } else if let Some(cmd) = json_cmd
-        && let Ok(s) = envelope(cmd, json!({"errors": f.diagnostics}))
+        && let Ok(s) = envelope(
+            cmd,
+            LoadErrorsView {
+                errors: &f.diagnostics,
+            },
+        )
     {
         print!("{s}");
     }
@@ -191,51 +202,41 @@ pub(crate) fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::report::tests::{HOSTILE_ID, injection_with_group_id};
+    use crate::render::{Output, Render};
+    use clap::ValueEnum;
 
-    #[test]
-    fn gap_markdown_escapes_every_user_string_ids_included() {
-        let project = injection_with_group_id(HOSTILE_ID);
-        let gap = assess::gap(&project, output::ymd(2026, 11, 24));
-        let md = gap_markdown(&project, &gap, &[]);
-        assert!(!md.contains("<img") && !md.contains("<details"), "{md}");
-        assert!(!md.contains("](javascript:"), "{md}");
-        assert!(!md.lines().any(|l| l.starts_with("# Owned")), "{md}");
-        assert!(
-            !md.chars().any(|c| escape::is_control(c) && c != '\n'),
-            "{md:?}"
-        );
-        // The group's row and its control's row keep the header's columns.
-        let row = md
-            .lines()
-            .find(|l| l.starts_with("| G1 "))
-            .expect("the group's row");
-        let cells = |l: &str| l.replace("\\|", "").matches('|').count();
-        assert_eq!(cells(row), 10, "{row}");
-        let table = md.lines().find(|l| l.starts_with("| Group |")).unwrap();
-        assert_eq!(cells(table), 10);
+    /// Every value of a `--format` is an output its command's result has.
+    fn formats_of<F: ValueEnum + Into<Output>>(has: &[Output]) {
+        for f in F::value_variants() {
+            let o: Output = f.clone().into();
+            assert!(has.contains(&o), "{o} is not among {has:?}");
+        }
     }
 
     #[test]
-    fn terminal_tables_and_descriptions_escape_overlay_text() {
-        let project = injection_with_group_id(HOSTILE_ID);
-        let gap = assess::gap(&project, output::ymd(2026, 11, 24));
-        let text = gap_table(&project, &gap, true);
-        let c = project.catalog.get("INJ.1").unwrap();
-        let described = describe_control(&project.catalog, c);
-        for out in [&text, &described] {
-            let rest = escape::SGR
-                .iter()
-                .fold(out.to_string(), |acc, code| acc.replace(code, ""));
-            assert!(
-                !rest.chars().any(|c| escape::is_control(c) && c != '\n'),
-                "{out:?}"
-            );
-        }
-        assert!(text.contains("\\u{1b}"), "{text}");
-        assert!(
-            described.contains("  group:       G1\\n# Owned"),
-            "{described}"
-        );
+    fn every_format_has_a_renderer() {
+        use crate::assess::readiness::{Plan, Readiness};
+        formats_of::<GapFormat>(GapReport::FORMATS);
+        formats_of::<CheckFormat>(Checked::FORMATS);
+        formats_of::<ListFormat>(Classified::FORMATS);
+        formats_of::<ListFormat>(Register::FORMATS);
+        formats_of::<TableFormat>(Mapped::FORMATS);
+        formats_of::<ListFormat>(Catalogue::FORMATS);
+        formats_of::<ListFormat>(ControlDetail::FORMATS);
+        formats_of::<RulesFormat>(Registry::FORMATS);
+        formats_of::<RulesFormat>(Explained::FORMATS);
+        formats_of::<TableFormat>(Readiness::FORMATS);
+        formats_of::<PlanFormat>(Plan::FORMATS);
+        formats_of::<ListFormat>(Verified::FORMATS);
+    }
+
+    #[test]
+    fn a_format_a_result_lacks_is_a_usage_error() {
+        let mut out = Vec::new();
+        let e = Registry
+            .write(Output::Sarif, &mut out, &Cx::default())
+            .unwrap_err();
+        assert_eq!(e.to_string(), "`aims rules` has no sarif output");
+        assert!(out.is_empty());
     }
 }

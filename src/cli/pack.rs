@@ -76,42 +76,23 @@ pub(super) fn progress_bar(total: u64, term: Term) -> indicatif::ProgressBar {
 pub(super) fn verify_cmd(a: VerifyArgs, term: Term) -> Result<u8, Failure> {
     let v = crate::pack::verify(&a.pack, a.key.as_deref())?;
     let ok = v.ok();
-    match a.format {
-        ListFormat::Json => emit(
-            &envelope("verify", json!({"pack": a.pack, "ok": ok, "result": v}))?,
+    let verified = Verified {
+        pack: &a.pack,
+        result: &v,
+    };
+    let cx = Cx {
+        colour: term.color_out,
+        quiet: term.quiet,
+    };
+    // Quiet, a pack that checks out says nothing.
+    if a.format == ListFormat::Json || !term.quiet || !ok {
+        render(
+            &verified,
+            a.format.into(),
+            &cx,
             &OutputArgs::default(),
             Guard::None,
-        )?,
-        ListFormat::Table => {
-            let mut out = String::new();
-            for (what, list) in [
-                ("changed", &v.changed),
-                ("missing", &v.missing),
-                ("extra", &v.extra),
-            ] {
-                for f in list {
-                    out.push_str(&format!("{what}: {}\n", escape::term_line(f)));
-                }
-            }
-            if let Some(s) = &v.signature {
-                out.push_str(&format!("signature: {}\n", escape::term_line(s)));
-            }
-            let verdict = if ok {
-                paint("ok", GREEN, term.color_out)
-            } else {
-                paint("FAILED", RED, term.color_out)
-            };
-            out.push_str(&format!(
-                "{verdict}: {} files in the manifest; {} changed, {} missing, {} extra\n",
-                v.files,
-                v.changed.len(),
-                v.missing.len(),
-                v.extra.len()
-            ));
-            if !term.quiet || !ok {
-                emit_human(&out, &OutputArgs::default(), term.color_out, Guard::None)?;
-            }
-        }
+        )?;
     }
     Ok(if ok { EXIT_OK } else { EXIT_GATE })
 }

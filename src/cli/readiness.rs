@@ -10,16 +10,13 @@ pub(super) fn readiness_cmd(a: ReadinessArgs) -> Result<u8, Failure> {
     )?;
     let gap = assess::gap(&project, as_of);
     let r = crate::assess::readiness::readiness(&project, &gap, as_of);
-    let text = match a.format {
-        TableFormat::Json => envelope("readiness", &r)?,
-        TableFormat::Table => crate::assess::readiness::readiness_table(&r),
-        TableFormat::Markdown => crate::assess::readiness::readiness_markdown(&r),
-    };
-    if a.format == TableFormat::Table {
-        emit_human(&text, &a.common.out, false, Guard::Project(&project))?;
-    } else {
-        emit(&text, &a.common.out, Guard::Project(&project))?;
-    }
+    render(
+        &r,
+        a.format.into(),
+        &Cx::default(),
+        &a.common.out,
+        Guard::Project(&project),
+    )?;
     Ok(EXIT_OK)
 }
 
@@ -31,10 +28,12 @@ pub(super) fn plan_cmd(a: PlanArgs) -> Result<u8, Failure> {
     )?;
     let gap = assess::gap(&project, as_of);
     let p = crate::assess::readiness::plan(&project, &gap, as_of);
-    let text = match a.format {
-        PlanFormat::Json => envelope("plan", &p)?,
-        PlanFormat::Markdown => crate::assess::readiness::plan_markdown(&p),
-    };
-    emit(&text, &a.common.out, Guard::Project(&project))?;
+    render(
+        &p,
+        a.format.into(),
+        &Cx::default(),
+        &a.common.out,
+        Guard::Project(&project),
+    )?;
     Ok(EXIT_OK)
 }

@@ -90,6 +90,12 @@ pub enum RenderError {
     /// The content could not be written to its writer.
     #[error("{0}")]
     Output(#[source] io::Error),
+    /// A result asked for in a format it has no rendering in.
+    #[error("`aims {command}` has no {format} output")]
+    NoSuchOutput {
+        command: &'static str,
+        format: crate::render::Output,
+    },
     #[error(transparent)]
     Write(#[from] WriteError),
 }

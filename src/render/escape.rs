@@ -204,6 +204,11 @@ pub fn md_spans(s: &str) -> String {
     out
 }
 
+/// An id in a Markdown code span.
+pub fn md_code(s: &str) -> String {
+    md_spans(&format!("`{s}`"))
+}
+
 // ---------------------------------------------------------------------------
 // HTML.
 

@@ -1,18 +1,22 @@
 //! Typed JSON views: what each command puts under `data` in the envelope of
 //! the contract. Field order is the order of the JSON keys.
 
+use std::path::Path;
+
 use serde::Serialize;
 
 use crate::assess::classify::{Classification, ObligationDue};
 use crate::assess::{Gap, Regression};
 use crate::catalog::crosswalk::{MappedItem, Source};
 use crate::catalog::{Control, Group};
+use crate::diag::Diagnostic;
 use crate::model::{
     ControlId, Date, Gpai, Id, Lifecycle, Objective, Risk, RiskSource, Scale, System, SystemRole,
     Tier, Treatment,
 };
+use crate::pack::Verification;
 use crate::render::soa::SoaRow;
-use crate::rules::Finding;
+use crate::rules::{Finding, Rule};
 
 /// The gate of `aims gap`: the threshold, what it denied, what regressed.
 #[derive(Serialize)]
@@ -186,4 +190,31 @@ pub struct SoaView<'a> {
     pub as_of: Date,
     pub system: Option<&'a str>,
     pub controls: &'a [SoaRow],
+}
+
+/// `aims rules --format json`: every rule and load code.
+#[derive(Serialize)]
+pub struct RulesView<'a> {
+    pub rules: &'a [Rule],
+    pub load_codes: &'a [Rule],
+}
+
+/// `aims rules ID --format json`: the one rule or load code.
+#[derive(Serialize)]
+pub struct RuleView<'a> {
+    pub rules: [&'a Rule; 1],
+}
+
+/// `aims verify --format json`.
+#[derive(Serialize)]
+pub struct VerifyView<'a> {
+    pub pack: &'a Path,
+    pub ok: bool,
+    pub result: &'a Verification,
+}
+
+/// What a command that writes JSON writes when the inventory does not load.
+#[derive(Serialize)]
+pub struct LoadErrorsView<'a> {
+    pub errors: &'a [Diagnostic],
 }

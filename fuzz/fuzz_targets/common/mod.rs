@@ -69,9 +69,11 @@ pub fn report_failure(f: &LoadFailure) {
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, false));
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, true));
     std::hint::black_box(aims::render::ci::sarif(&f.diagnostics));
+    let errors = aims::render::views::LoadErrorsView {
+        errors: &f.diagnostics,
+    };
     std::hint::black_box(
-        aims::render::output::envelope("check", serde_json::json!({ "errors": f.diagnostics }))
-            .expect("load errors serialise"),
+        aims::render::output::envelope("check", errors).expect("load errors serialise"),
     );
 }
 
@@ -85,7 +87,7 @@ fn engine() -> &'static tera::Tera {
 /// and the outputs they and the reports render from it.
 pub fn judge(p: &Project) {
     use aims::assess::{self, readiness};
-    use aims::render::{ci, report, soa, templates};
+    use aims::render::{Cx, Output, Render, ci, report, soa, templates};
     use aims::rules;
     let as_of = aims::render::output::ymd(2026, 11, 24);
     let ev = aims::assess::evidence::Evidence::new(&p.evidence_root);
@@ -124,10 +126,11 @@ pub fn judge(p: &Project) {
 
     // Readiness, plan, statement of applicability, report.
     let r = readiness::readiness(p, &gap, as_of);
-    std::hint::black_box(readiness::readiness_table(&r));
-    std::hint::black_box(readiness::readiness_markdown(&r));
+    let cx = Cx::default();
+    std::hint::black_box(r.text(Output::Table, &cx).expect("a readiness table"));
+    std::hint::black_box(r.text(Output::Markdown, &cx).expect("readiness in Markdown"));
     let plan = readiness::plan(p, &gap, as_of);
-    std::hint::black_box(readiness::plan_markdown(&plan));
+    std::hint::black_box(plan.text(Output::Markdown, &cx).expect("a plan in Markdown"));
     let rows = soa::soa_rows(p, &gap, None);
     std::hint::black_box(soa::soa_csv(&rows));
     let inputs = report::Inputs {

@@ -10,12 +10,10 @@
 mod calendar;
 mod checks;
 mod plan;
-mod render;
 
 use calendar::*;
 use checks::*;
 pub use plan::*;
-pub use render::*;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -27,10 +25,6 @@ use crate::load::Project;
 use crate::model::{
     AuditKind, Certification, Date, Duration, DurationUnit, Lifecycle, Policy, Tier,
 };
-
-/// Width of every terminal table and wrapped line: readable in a
-/// 100-column terminal and in CI logs.
-const WIDTH: usize = 100;
 
 /// How long an internal audit or a management review counts (clause 9.2, 9.3).
 const AUDIT_CYCLE: Duration = Duration::months(12);
@@ -50,9 +44,6 @@ const CERT_LIFE: Duration = Duration::months(36);
 /// Time between Stage 1 and Stage 2 the plan keeps at least, for the Stage 1
 /// report and closing its findings.
 const STAGE_GAP_WEEKS: u32 = 4;
-
-/// Blockers the terminal view lists before it points at the full list.
-const MAX_BLOCKER_LINES: usize = 30;
 
 /// Phase 4 runs two workstreams in parallel.
 const PHASE4_WORKSTREAMS: u32 = 2;
@@ -234,15 +225,6 @@ mod tests {
         for (id, group, kind, phase) in cases {
             assert_eq!(phase_of(&cg(id, group, kind)), phase, "{id}");
         }
-    }
-
-    #[test]
-    fn wrap_keeps_lines_within_the_width() {
-        let long = format!("{} {}", "word ".repeat(60), "x".repeat(250));
-        for line in wrap(&long, "  - ", "    ").lines() {
-            assert!(line.chars().count() <= WIDTH, "{line}");
-        }
-        assert_eq!(wrap("short", "", ""), "short\n");
     }
 
     #[test]

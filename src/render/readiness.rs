@@ -1,14 +1,48 @@
-//! Readiness as a terminal table and as Markdown.
+//! `aims readiness`'s result: both stages, the blockers and the audit
+//! schedule, as a terminal table, Markdown or JSON.
 
-use super::*;
+use crate::assess::readiness::{Item, Readiness, Scheduled, StageCheck};
+use crate::model::Date;
+use crate::render::term::Table;
+use crate::render::{Cx, Output, Render};
 
-pub(super) fn new_table(header: &[&str]) -> crate::cli::term::Table {
-    crate::cli::term::Table::with_width(header, WIDTH as u16)
+/// Width of every terminal table and wrapped line: readable in a
+/// 100-column terminal and in CI logs.
+const WIDTH: usize = 100;
+
+/// Blockers the terminal view lists before it points at the full list.
+const MAX_BLOCKER_LINES: usize = 30;
+
+impl Render for Readiness {
+    const COMMAND: &'static str = "readiness";
+    const FORMATS: &'static [Output] = &[Output::Table, Output::Json, Output::Markdown];
+    type Json<'a> = &'a Readiness;
+
+    fn json(&self) -> &Readiness {
+        self
+    }
+
+    fn text(&self, format: Output, _: &Cx) -> Option<String> {
+        match format {
+            Output::Table => Some(readiness_table(self)),
+            Output::Markdown => Some(readiness_markdown(self)),
+            _ => None,
+        }
+    }
+}
+
+/// `n` and its noun, singular or plural.
+pub(super) fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn new_table(header: &[&str]) -> Table {
+    Table::with_width(header, WIDTH as u16)
 }
 
 /// Wrap text to the terminal width, breaking words that cannot fit. The
 /// text is escaped for the terminal first, so the escapes are measured.
-pub(super) fn wrap(text: &str, first: &str, rest: &str) -> String {
+fn wrap(text: &str, first: &str, rest: &str) -> String {
     let text = crate::render::escape::term_line(text);
     let mut lines: Vec<String> = Vec::new();
     let mut line = first.to_string();
@@ -49,11 +83,11 @@ pub(super) fn wrap(text: &str, first: &str, rest: &str) -> String {
     s
 }
 
-pub(super) fn met_word(met: bool) -> &'static str {
+fn met_word(met: bool) -> &'static str {
     if met { "yes" } else { "NO" }
 }
 
-pub(super) fn stage_heading(name: &str, s: &StageCheck) -> String {
+fn stage_heading(name: &str, s: &StageCheck) -> String {
     let met = s.items.iter().filter(|i| i.met).count();
     format!(
         "{name}: {} ({met} of {} items met)",
@@ -62,7 +96,7 @@ pub(super) fn stage_heading(name: &str, s: &StageCheck) -> String {
     )
 }
 
-pub(super) fn clauses_text(i: &Item) -> String {
+fn clauses_text(i: &Item) -> String {
     if i.clauses.is_empty() {
         "all".into()
     } else {
@@ -70,7 +104,7 @@ pub(super) fn clauses_text(i: &Item) -> String {
     }
 }
 
-pub(super) fn status_note(s: &Scheduled, as_of: Date) -> String {
+fn status_note(s: &Scheduled, as_of: Date) -> String {
     match (s.status, &s.audit) {
         ("done", Some(a)) => format!("done in `{a}`"),
         ("overdue", _) => format!(
@@ -93,7 +127,7 @@ pub(super) fn status_note(s: &Scheduled, as_of: Date) -> String {
     }
 }
 
-pub(super) fn certification_line(r: &Readiness) -> Option<String> {
+fn certification_line(r: &Readiness) -> Option<String> {
     let c = r.certification.as_ref()?;
     let mut parts = Vec::new();
     if let Some(d) = c.certified {
@@ -118,7 +152,7 @@ pub(super) fn certification_line(r: &Readiness) -> Option<String> {
     })
 }
 
-pub(super) fn headline(r: &Readiness) -> String {
+fn headline(r: &Readiness) -> String {
     if r.ready {
         format!(
             "Certification readiness as of {}: READY (both stages met)",
@@ -294,4 +328,18 @@ pub fn readiness_markdown(r: &Readiness) -> String {
         s.push_str(&format!("\n{}\n", cell(n)));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_keeps_lines_within_the_width() {
+        let long = format!("{} {}", "word ".repeat(60), "x".repeat(250));
+        for line in wrap(&long, "  - ", "    ").lines() {
+            assert!(line.chars().count() <= WIDTH, "{line}");
+        }
+        assert_eq!(wrap("short", "", ""), "short\n");
+    }
 }
