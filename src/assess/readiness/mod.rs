@@ -8,10 +8,12 @@
 //! owners and effort, and projects the Stage 1 and Stage 2 dates.
 
 mod calendar;
+mod checklists;
 mod checks;
 mod plan;
 
 use calendar::*;
+use checklists::*;
 use checks::*;
 pub use plan::*;
 
