@@ -138,3 +138,61 @@ fn under_an_address_space_limit_the_report_is_refused_by_name_not_aborted() {
     assert!(!stderr.contains("memory allocation"), "{stderr}");
     assert!(!t.path().join("r.html").exists());
 }
+
+/// The inventory files together are held to `[limits] inventory_mb`
+/// (default 256): one error naming the limit, before the file is read.
+#[test]
+fn inventory_files_over_their_budget_are_refused_by_name() {
+    let t = repo(2_000, "[limits]\ninventory_mb = 1\n");
+    let o = run(&["check", s(t.path())]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("over the limit of 1 MiB (`[limits] inventory_mb` in aims.toml)"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(o.stderr.matches("error[").count(), 1, "{}", o.stderr);
+    // Raised, the same inventory loads.
+    let t = repo(2_000, "[limits]\ninventory_mb = 8\n");
+    let o = run(&["check", s(t.path())]);
+    assert_ne!(o.code, 2, "{}", o.stderr);
+}
+
+/// Under an address-space limit that cannot hold the inventory, loading
+/// stops before the file is read, naming `ulimit -v`, for every command.
+#[cfg(target_os = "linux")]
+#[test]
+fn under_an_address_space_limit_loading_is_refused_by_name_not_aborted() {
+    use std::os::unix::process::CommandExt;
+    let t = repo(6_000, "");
+    let limit: u64 = 80 * 1024 * 1024;
+    for args in [
+        &["check"][..],
+        &["gap", "--format", "json"],
+        &["soa", "--format", "csv"],
+    ] {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("aims"));
+        cmd.args(args).arg(t.path()).env("NO_COLOR", "1");
+        unsafe {
+            cmd.pre_exec(move || {
+                let r = libc::rlimit {
+                    rlim_cur: limit as libc::rlim_t,
+                    rlim_max: limit as libc::rlim_t,
+                };
+                if libc::setrlimit(libc::RLIMIT_AS, &r) != 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                Ok(())
+            });
+        }
+        let o = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the address-space limit of this process (`ulimit -v`) leaves"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!stderr.contains("memory allocation"), "{stderr}");
+    }
+}

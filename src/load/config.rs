@@ -101,6 +101,10 @@ pub struct Limits {
     /// see [`crate::render::limits::DEFAULT_REPORT_ROWS`].
     #[serde(default)]
     pub report_rows: Option<u64>,
+    /// MiB the inventory files may come to together:
+    /// see [`crate::load::budget::DEFAULT_INVENTORY_MB`].
+    #[serde(default)]
+    pub inventory_mb: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,6 +1,7 @@
 //! Loading an AIMS: find `aims.toml`, read the inventory files, merge them,
 //! and check every reference. All problems are collected, not only the first.
 
+pub mod budget;
 pub mod config;
 mod convert;
 mod discover;

@@ -65,6 +65,8 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         diags: Vec::new(),
         suppressed: 0,
         sources: Sources::default(),
+        budget: u64::MAX,
+        read_total: 0,
     };
     let fail = |mut l: Loader| {
         if l.suppressed > 0 {
@@ -134,6 +136,12 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         l.sources.add(&name, text.clone());
         config_text = text;
     }
+    // The budget counts what is read after aims.toml: inventory files and overlays.
+    l.budget = config
+        .limits
+        .inventory_mb
+        .unwrap_or(super::budget::DEFAULT_INVENTORY_MB)
+        .saturating_mul(1024 * 1024);
     let config_name = config_path.as_ref().map(|p| l.show(p));
     // toml keeps no spans after parsing; find a key's line in the text.
     let config_loc = |key: &str| {

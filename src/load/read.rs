@@ -7,6 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::budget::{MEMORY_PER_INVENTORY_BYTE, address_space_left};
 use super::{MAX_DIAGNOSTICS, MAX_FILE_BYTES};
 use crate::diag::{Diagnostic, Location, Sources, display_path};
 use crate::load::config;
@@ -23,6 +24,10 @@ pub(super) struct Loader {
     pub(super) diags: Vec<Diagnostic>,
     pub(super) suppressed: usize,
     pub(super) sources: Sources,
+    /// Bytes the files read from now on may come to (`[limits] inventory_mb`).
+    pub(super) budget: u64,
+    /// Bytes read against the budget so far.
+    pub(super) read_total: u64,
 }
 
 impl Loader {
@@ -49,6 +54,43 @@ impl Loader {
     /// find many skip the work of a suggestion nobody will read.
     pub(super) fn full(&self) -> bool {
         self.diags.len() >= MAX_DIAGNOSTICS
+    }
+
+    /// Whether reading `len` more bytes (of file `name`) would pass the
+    /// inventory budget, or need more memory than the address-space limit
+    /// leaves: the message and what to do, before anything is read.
+    fn over_budget(&self, len: u64, name: &str) -> Option<(String, String)> {
+        const MIB: u64 = 1024 * 1024;
+        let size = |b: u64| format!("{:.1} MiB", b as f64 / MIB as f64);
+        let total = self.read_total.saturating_add(len);
+        if total > self.budget {
+            return Some((
+                format!(
+                    "the inventory files come to {} with `{name}`, over the limit of {} MiB (`[limits] inventory_mb` in aims.toml)",
+                    size(total),
+                    self.budget / MIB
+                ),
+                format!(
+                    "split the AIMS into several repositories, or raise the limit where the machine has about {} to spare ({} times the inventory's size)",
+                    size(total.saturating_mul(MEMORY_PER_INVENTORY_BYTE)),
+                    MEMORY_PER_INVENTORY_BYTE
+                ),
+            ));
+        }
+        let need = len.saturating_mul(MEMORY_PER_INVENTORY_BYTE);
+        match address_space_left() {
+            Some(left) if need > left => Some((
+                format!(
+                    "`{name}` ({}) needs about {} to load and judge, but the address-space limit of this process (`ulimit -v`) leaves {}",
+                    size(len),
+                    size(need),
+                    size(left)
+                ),
+                "raise that limit, or split the inventory into smaller files or repositories"
+                    .into(),
+            )),
+            _ => None,
+        }
     }
 
     /// Read a user file with every guard: regular file, size cap, UTF-8.
@@ -113,6 +155,16 @@ impl Loader {
             );
             return None;
         }
+        if let Some((message, help)) = self.over_budget(opened.len, &name) {
+            self.err(
+                LoadCode::TooLarge,
+                message,
+                Some(Location::new(&name, Pos::default())),
+                Some(help),
+            );
+            return None;
+        }
+        self.read_total += opened.len;
         let mut bytes = Vec::new();
         let read = opened.file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes);
         if let Err(e) = read {

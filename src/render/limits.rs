@@ -2,6 +2,7 @@
 
 use crate::assess::Gap;
 use crate::load::Project;
+use crate::load::budget::address_space_left;
 use crate::render::RenderError;
 
 /// The default of `[limits] report_rows`, about 2 GiB at
@@ -62,31 +63,4 @@ pub fn check_size(project: &Project, gap: &Gap, what: &str) -> Result<(), Render
         });
     }
     Ok(())
-}
-
-/// Bytes of address space this process may still take under its
-/// `RLIMIT_AS` (`ulimit -v`); `None` when unlimited or unknown.
-#[cfg(target_os = "linux")]
-fn address_space_left() -> Option<u64> {
-    let mut r = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    if unsafe { libc::getrlimit(libc::RLIMIT_AS, &mut r) } != 0 || r.rlim_cur == libc::RLIM_INFINITY
-    {
-        return None;
-    }
-    // The size of the address space now, in pages: the first field.
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().next()?.parse().ok()?;
-    let page = u64::try_from(unsafe { libc::sysconf(libc::_SC_PAGESIZE) }).ok()?;
-    // `rlim_t` is 32 bits on some 32-bit targets.
-    #[allow(clippy::useless_conversion)]
-    let cur = u64::from(r.rlim_cur);
-    Some(cur.saturating_sub(pages.saturating_mul(page)))
-}
-
-#[cfg(not(target_os = "linux"))]
-fn address_space_left() -> Option<u64> {
-    None
 }

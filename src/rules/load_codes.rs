@@ -23,8 +23,8 @@ rule_table! {
             fix: "Add the inventory's content, or remove the file or the glob that names it.";
         TooLarge = "load/too-large", Error, caps_level: false, waivable: false,
             summary: "A file or structure exceeds a limit",
-            explain: "aims reads files up to a size limit and YAML up to limits on depth, aliases and nodes, so that a hostile or careless input cannot exhaust memory or time.",
-            fix: "Split the inventory into several files, or remove the alias or nesting the message names.";
+            explain: "aims reads each file up to 64 MiB, the inventory files together up to `[limits] inventory_mb` (256 MiB by default), nothing that the process's address-space limit (`ulimit -v`) leaves no room to load, and YAML up to limits on depth, aliases and nodes, so that a hostile or careless input cannot exhaust memory or time: the run stops before the file is read.",
+            fix: "Split the inventory into several files (or repositories), raise the limit the message names where the machine has the memory, or remove the alias or nesting it names.";
         FileName = "load/file-name", Error, caps_level: false, waivable: false,
             summary: "An inventory file's name is not UTF-8",
             explain: "The manifest of a pack, every message and every report name files exactly, as UTF-8 text; a file whose name is not UTF-8 cannot be named that way, so every command refuses it alike instead of reading it in one and failing in another.",
