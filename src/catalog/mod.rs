@@ -37,9 +37,14 @@ pub struct Catalog {
     pub ai_act: AiAct,
 }
 
-fn parse_embedded<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
+/// The embedded files as JSON, converted from their YAML by `build.rs`.
+const ISO42001_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/iso42001.json"));
+const ANNEX_C_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/annex_c.json"));
+const EU_AI_ACT_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/eu_ai_act.json"));
+
+fn parse_embedded<T: serde::de::DeserializeOwned>(name: &str, json: &str) -> T {
     // The embedded data is tested in CI; a failure here is a build defect.
-    serde_saphyr::from_str(text).unwrap_or_else(|e| panic!("embedded {name} is invalid: {e}"))
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("embedded {name} is invalid: {e}"))
 }
 
 impl Catalog {
@@ -47,7 +52,7 @@ impl Catalog {
     pub fn embedded() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
         CATALOG.get_or_init(|| {
-            let raw: RawCatalog = parse_embedded("controls/iso42001.yaml", ISO42001_YAML);
+            let raw: RawCatalog = parse_embedded("controls/iso42001.yaml", ISO42001_JSON);
             let mut cat = Catalog {
                 standard: raw.standard.clone().unwrap_or_default(),
                 version: raw.version.clone().unwrap_or_default(),
@@ -55,8 +60,8 @@ impl Catalog {
                 controls: Vec::new(),
                 index: HashMap::new(),
                 group_index: HashMap::new(),
-                annex_c: parse_embedded("controls/annex_c.yaml", ANNEX_C_YAML),
-                ai_act: parse_embedded("controls/eu_ai_act.yaml", EU_AI_ACT_YAML),
+                annex_c: parse_embedded("controls/annex_c.yaml", ANNEX_C_JSON),
+                ai_act: parse_embedded("controls/eu_ai_act.yaml", EU_AI_ACT_JSON),
             };
             cat.group_index = (cat.groups.iter().enumerate())
                 .map(|(i, g)| (g.id.clone(), i))
@@ -105,6 +110,18 @@ impl Catalog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_built_json_is_the_embedded_yaml() {
+        fn same<T: serde::de::DeserializeOwned + std::fmt::Debug>(yaml: &str, json: &str) {
+            let from_yaml: T = serde_saphyr::from_str(yaml).unwrap();
+            let from_json: T = serde_json::from_str(json).unwrap();
+            assert_eq!(format!("{from_yaml:?}"), format!("{from_json:?}"));
+        }
+        same::<RawCatalog>(ISO42001_YAML, ISO42001_JSON);
+        same::<AnnexC>(ANNEX_C_YAML, ANNEX_C_JSON);
+        same::<AiAct>(EU_AI_ACT_YAML, EU_AI_ACT_JSON);
+    }
 
     const CLAUSES: &[(&str, &str)] = &[
         ("4.1", "Understanding the organization and its context"),
