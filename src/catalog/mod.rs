@@ -19,6 +19,8 @@ pub use overlay::{DateKeyError, OverlayEntry, OverlayError, OverlayProblem};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use crate::model::{Key, KeyBuf};
+
 pub const ISO42001_YAML: &str = include_str!("../../controls/iso42001.yaml");
 pub const ANNEX_C_YAML: &str = include_str!("../../controls/annex_c.yaml");
 pub const EU_AI_ACT_YAML: &str = include_str!("../../controls/eu_ai_act.yaml");
@@ -30,7 +32,7 @@ pub struct Catalog {
     pub groups: Vec<Group>,
     pub controls: Vec<Control>,
     /// Controls by id, both as the catalogue writes it and in lowercase.
-    index: HashMap<String, usize>,
+    index: HashMap<KeyBuf, usize>,
     /// Groups by id.
     group_index: HashMap<String, usize>,
     pub annex_c: AnnexC,
@@ -78,23 +80,14 @@ impl Catalog {
 
     fn push(&mut self, c: Control) {
         let i = self.controls.len();
-        self.index.insert(c.id.to_lowercase(), i);
-        self.index.insert(c.id.clone(), i);
+        self.index.insert(c.id.as_str().into(), i);
         self.controls.push(c);
     }
 
-    /// A control by id, case-insensitively (`a.6.2.8` finds `A.6.2.8`).
-    /// An id written as the catalogue writes it, or in lowercase, is found
-    /// without allocating; any other mix of case is lowercased first.
+    /// A control by id, case-insensitively (`a.6.2.8` finds `A.6.2.8`),
+    /// without allocating.
     pub fn get(&self, id: &str) -> Option<&Control> {
-        let id = id.trim();
-        let i = match self.index.get(id) {
-            Some(&i) => i,
-            None if !id.is_ascii() || id.bytes().any(|b| b.is_ascii_uppercase()) => {
-                *self.index.get(&id.to_lowercase())?
-            }
-            None => return None,
-        };
+        let i = *self.index.get(Key::new(id.trim()))?;
         self.controls.get(i)
     }
 

@@ -95,7 +95,7 @@ impl Catalog {
             {
                 continue;
             }
-            if let Some(&i) = self.index.get(&id.to_lowercase()) {
+            if let Some(&i) = self.index.get(crate::model::Key::new(&id)) {
                 let c = &mut self.controls[i];
                 let fixed = [
                     ("title", rc.title.is_some()),

@@ -33,7 +33,7 @@ impl V<'_> {
 struct Ids<'a> {
     what: &'static str,
     section: &'static str,
-    map: HashMap<String, (&'a Id, Location)>,
+    map: HashMap<KeyBuf, (&'a Id, Location)>,
 }
 
 impl<'a> Ids<'a> {
@@ -44,10 +44,10 @@ impl<'a> Ids<'a> {
         items: &'a [T],
         f: impl Fn(&'a T) -> (&'a Id, Location),
     ) -> Self {
-        let mut map: HashMap<String, (&Id, Location)> = HashMap::new();
+        let mut map: HashMap<KeyBuf, (&Id, Location)> = HashMap::new();
         for item in items {
             let (id, loc) = f(item);
-            if let Some((first, first_loc)) = map.get(id.key().as_ref()) {
+            if let Some((first, first_loc)) = map.get(id.as_key()) {
                 v.err(
                     LoadCode::DuplicateId,
                     format!("duplicate {what} id `{id}` (ids compare without case: `{first}` is at {first_loc})"),
@@ -55,14 +55,14 @@ impl<'a> Ids<'a> {
                     Some(format!("give each {what} in `{section}` its own id")),
                 );
             } else {
-                map.insert(id.key().into_owned(), (id, loc));
+                map.insert(id.as_str().into(), (id, loc));
             }
         }
         Ids { what, section, map }
     }
 
     fn check(&self, v: &mut V, id: &Id, field: &str, loc: Location) {
-        if self.map.contains_key(id.key().as_ref()) {
+        if self.map.contains_key(id.as_key()) {
             return;
         }
         let help = v.room().then(|| {
@@ -220,9 +220,9 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
     for s in &inv.systems {
         roles.check_opt(v, &s.owner, "owner", || s.src.loc_of(&["owner"]));
         suppliers.check_opt(v, &s.supplier, "supplier", || s.src.loc_of(&["supplier"]));
-        let mut data_ids: HashMap<String, &Id> = HashMap::new();
+        let mut data_ids: HashMap<KeyBuf, &Id> = HashMap::new();
         for (i, d) in s.data.iter().enumerate() {
-            if data_ids.insert(d.id.key().into_owned(), &d.id).is_some() {
+            if data_ids.insert(d.id.as_str().into(), &d.id).is_some() {
                 v.err(
                     LoadCode::DuplicateId,
                     format!("system `{}` lists data set `{}` twice", s.id, d.id),

@@ -38,6 +38,82 @@ impl Id {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The id as a map key that ignores case.
+    pub fn as_key(&self) -> &Key {
+        Key::new(&self.0)
+    }
+}
+
+/// An id as a map key: compared and hashed without ASCII case (valid ids
+/// and catalogue ids are ASCII), so looking one up never lowercases or
+/// allocates. Index maps hold [`KeyBuf`] and are asked with `&Key`.
+#[repr(transparent)]
+#[derive(Debug)]
+pub struct Key(str);
+
+impl Key {
+    pub fn new(s: &str) -> &Key {
+        // SAFETY: `Key` is `repr(transparent)` over `str`, so the two
+        // references have the same layout and validity.
+        unsafe { &*(s as *const str as *const Key) }
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.0.eq_ignore_ascii_case(&other.0)
+    }
+}
+
+impl Eq for Key {}
+
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        // Lowercased a chunk at a time on the stack: the same hash for
+        // every spelling, and no allocation.
+        let mut buf = [0u8; 32];
+        for chunk in self.0.as_bytes().chunks(buf.len()) {
+            let lower = &mut buf[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            h.write(lower);
+        }
+        h.write_u8(0xff);
+    }
+}
+
+/// An owned [`Key`], for the maps that index ids.
+#[derive(Debug, Clone)]
+pub struct KeyBuf(Box<str>);
+
+impl From<&str> for KeyBuf {
+    fn from(s: &str) -> Self {
+        KeyBuf(s.into())
+    }
+}
+
+impl std::borrow::Borrow<Key> for KeyBuf {
+    fn borrow(&self) -> &Key {
+        Key::new(&self.0)
+    }
+}
+
+impl PartialEq for KeyBuf {
+    fn eq(&self, other: &KeyBuf) -> bool {
+        Key::new(&self.0) == Key::new(&other.0)
+    }
+}
+
+impl Eq for KeyBuf {}
+
+impl std::hash::Hash for KeyBuf {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        Key::new(&self.0).hash(h);
+    }
 }
 
 impl fmt::Display for Id {
@@ -126,6 +202,23 @@ impl JsonSchema for ControlId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_find_ids_in_any_case_without_lowercasing_them() {
+        use std::collections::HashMap;
+        let long = "a-very-long-system-identifier-beyond-one-chunk-of-32-bytes";
+        let mut m: HashMap<KeyBuf, usize> = HashMap::new();
+        m.insert("AI-Lead".into(), 1);
+        m.insert(long.to_ascii_uppercase().as_str().into(), 2);
+        assert_eq!(m.get(Key::new("ai-lead")), Some(&1));
+        assert_eq!(m.get(Key::new("AI-LEAD")), Some(&1));
+        assert_eq!(m.get(Id("Ai-LeAd".into()).as_key()), Some(&1));
+        assert_eq!(m.get(Key::new(long)), Some(&2));
+        assert_eq!(m.get(Key::new("ai-lead2")), None);
+        assert_eq!(m.get(Key::new("ai-lea")), None);
+        // Keys of different lengths never meet, whatever their bytes.
+        assert_ne!(Key::new("ab"), Key::new("abc"));
+    }
 
     #[test]
     fn ids_follow_the_pattern() {

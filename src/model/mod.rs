@@ -161,14 +161,14 @@ pub struct Inventory {
     index: OnceLock<Index>,
 }
 
-/// Positions in the inventory's lists by lowercase id; the first of
+/// Positions in the inventory's lists by id, ignoring case; the first of
 /// repeated ids wins, as a scan would find it.
 #[derive(Debug, Default)]
 struct Index {
-    systems: HashMap<String, usize>,
-    suppliers: HashMap<String, usize>,
+    systems: HashMap<KeyBuf, usize>,
+    suppliers: HashMap<KeyBuf, usize>,
     /// Impact assessments by the system they assess, in inventory order.
-    assessments: HashMap<String, Vec<usize>>,
+    assessments: HashMap<KeyBuf, Vec<usize>>,
     /// Policies by their document's normalised path.
     policy_paths: HashMap<std::path::PathBuf, usize>,
     /// The list lengths the index was built from.
@@ -189,14 +189,14 @@ impl Inventory {
                 ..Index::default()
             };
             for (i, s) in self.systems.iter().enumerate() {
-                ix.systems.entry(s.id.key().into_owned()).or_insert(i);
+                ix.systems.entry(s.id.as_str().into()).or_insert(i);
             }
             for (i, s) in self.suppliers.iter().enumerate() {
-                ix.suppliers.entry(s.id.key().into_owned()).or_insert(i);
+                ix.suppliers.entry(s.id.as_str().into()).or_insert(i);
             }
             for (i, ia) in self.impact_assessments.iter().enumerate() {
                 ix.assessments
-                    .entry(ia.system.key().into_owned())
+                    .entry(ia.system.as_str().into())
                     .or_default()
                     .push(i);
             }
@@ -213,13 +213,13 @@ impl Inventory {
 
     /// The system with this id (ignoring case).
     pub fn system(&self, id: &Id) -> Option<&System> {
-        let i = *self.index().systems.get(id.key().as_ref())?;
+        let i = *self.index().systems.get(id.as_key())?;
         self.systems.get(i)
     }
 
     /// The supplier with this id (ignoring case).
     pub fn supplier(&self, id: &Id) -> Option<&Supplier> {
-        let i = *self.index().suppliers.get(id.key().as_ref())?;
+        let i = *self.index().suppliers.get(id.as_key())?;
         self.suppliers.get(i)
     }
 
@@ -227,7 +227,7 @@ impl Inventory {
     pub fn assessments_of(&self, system: &Id) -> impl Iterator<Item = &ImpactAssessment> {
         self.index()
             .assessments
-            .get(system.key().as_ref())
+            .get(system.as_key())
             .map_or(&[][..], Vec::as_slice)
             .iter()
             .filter_map(|&i| self.impact_assessments.get(i))
