@@ -42,6 +42,27 @@ fn s(p: &Path) -> &str {
     p.to_str().unwrap()
 }
 
+/// Run `cmd` under an address-space limit (`ulimit -v`) of `limit` bytes.
+#[cfg(target_os = "linux")]
+fn output_under_address_limit(cmd: &mut std::process::Command, limit: u64) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: between fork and exec the closure only calls setrlimit,
+    // which is async-signal-safe.
+    unsafe {
+        cmd.pre_exec(move || {
+            let r = libc::rlimit {
+                rlim_cur: limit as libc::rlim_t,
+                rlim_max: limit as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &r) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().unwrap()
+}
+
 #[test]
 fn a_report_over_its_row_limit_is_refused_by_name_before_it_is_built() {
     let t = repo(20, "[limits]\nreport_rows = 100\n");
@@ -109,26 +130,12 @@ fn a_bad_limit_is_a_config_error() {
 #[cfg(target_os = "linux")]
 #[test]
 fn under_an_address_space_limit_the_report_is_refused_by_name_not_aborted() {
-    use std::os::unix::process::CommandExt;
     let t = repo(4_000, "");
-    let limit: u64 = 320 * 1024 * 1024;
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("aims"));
     cmd.args(["report", s(t.path()), "--as-of", "2026-11-24", "--output"])
         .arg(t.path().join("r.html"))
         .env("NO_COLOR", "1");
-    unsafe {
-        cmd.pre_exec(move || {
-            let r = libc::rlimit {
-                rlim_cur: limit as libc::rlim_t,
-                rlim_max: limit as libc::rlim_t,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &r) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    let o = cmd.output().unwrap();
+    let o = output_under_address_limit(&mut cmd, 320 * 1024 * 1024);
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{stderr}");
     assert!(
@@ -164,9 +171,7 @@ fn inventory_files_over_their_budget_are_refused_by_name() {
 #[cfg(target_os = "linux")]
 #[test]
 fn under_an_address_space_limit_loading_is_refused_by_name_not_aborted() {
-    use std::os::unix::process::CommandExt;
     let t = repo(6_000, "");
-    let limit: u64 = 80 * 1024 * 1024;
     for args in [
         &["check"][..],
         &["gap", "--format", "json"],
@@ -174,19 +179,7 @@ fn under_an_address_space_limit_loading_is_refused_by_name_not_aborted() {
     ] {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("aims"));
         cmd.args(args).arg(t.path()).env("NO_COLOR", "1");
-        unsafe {
-            cmd.pre_exec(move || {
-                let r = libc::rlimit {
-                    rlim_cur: limit as libc::rlim_t,
-                    rlim_max: limit as libc::rlim_t,
-                };
-                if libc::setrlimit(libc::RLIMIT_AS, &r) != 0 {
-                    return Err(std::io::Error::last_os_error());
-                }
-                Ok(())
-            });
-        }
-        let o = cmd.output().unwrap();
+        let o = output_under_address_limit(&mut cmd, 80 * 1024 * 1024);
         let stderr = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(

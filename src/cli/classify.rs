@@ -9,16 +9,10 @@ pub(super) fn classify_cmd(a: ClassifyArgs) -> Result<u8, Failure> {
         (a.format == ListFormat::Json).then_some("classify"),
     )?;
     let act = &project.catalog.ai_act;
-    let mut systems: Vec<&crate::model::System> = project.inventory.systems.iter().collect();
-    if let Some(id) = &a.system {
-        systems.retain(|s| s.id.0.eq_ignore_ascii_case(id));
-        if systems.is_empty() {
-            let hint = diag::suggest(id, project.inventory.systems.iter().map(|s| s.id.as_str()))
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            return Err(RunError::Usage(format!("no system `{id}` in the inventory{hint}")).into());
-        }
-    }
+    let systems: Vec<&crate::model::System> = match &a.system {
+        Some(id) => vec![find_system(&project, id)?],
+        None => project.inventory.systems.iter().collect(),
+    };
     let rows: Vec<(
         &crate::model::System,
         crate::assess::classify::Classification,
