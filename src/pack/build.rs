@@ -12,11 +12,13 @@ use super::PackError;
 use super::manifest::{FileRecord, LeftOut, Manifest};
 use super::{Content, Entry};
 use crate::assess::Gap;
+use crate::assess::classify::Classification;
 use crate::assess::evidence::Evidence;
 use crate::load::Project;
 use crate::load::safe::Root;
-use crate::model::{Date, EvidenceRef};
+use crate::model::{Date, EvidenceRef, Id};
 use crate::render::output::envelope;
+use crate::render::views::{PackClassificationView, PackClassifiedView, PackGapView, PackGateView};
 use crate::render::write::Guard;
 use crate::render::{escape, report, soa, templates};
 
@@ -172,28 +174,38 @@ pub fn assemble(
         path: "soa/soa.csv".into(),
         content: bytes(soa::soa_csv(&rows)),
     });
-    let mut gap_json = serde_json::to_value(gap).map_err(PackError::Json)?;
-    gap_json["gate"] = json!({"fail_under": project.config.gate.fail_under});
+    let gap_view = PackGapView {
+        gap,
+        gate: PackGateView {
+            fail_under: project.config.gate.fail_under,
+        },
+    };
     entries.push(Entry {
         path: "data/gap.json".into(),
-        content: bytes(envelope("gap", gap_json)?),
+        content: bytes(envelope("gap", gap_view)?),
     });
     let act = &project.catalog.ai_act;
-    let systems: Vec<serde_json::Value> = project
+    let classified: Vec<(&Id, Classification)> = project
         .inventory
         .systems
         .iter()
-        .map(|s| {
-            let c = crate::assess::classify::classify(s, act, as_of);
-            json!({"id": s.id, "tier": c.tier, "basis": c.basis, "obligations": c.obligations})
-        })
+        .map(|s| (&s.id, crate::assess::classify::classify(s, act, as_of)))
         .collect();
+    let classification = PackClassificationView {
+        as_of,
+        systems: classified
+            .iter()
+            .map(|(id, c)| PackClassifiedView {
+                id,
+                tier: c.tier,
+                basis: &c.basis,
+                obligations: &c.obligations,
+            })
+            .collect(),
+    };
     entries.push(Entry {
         path: "data/classification.json".into(),
-        content: bytes(envelope(
-            "classify",
-            json!({"as_of": as_of, "systems": systems}),
-        )?),
+        content: bytes(envelope("classify", classification)?),
     });
     entries.extend(inventory_entries(project)?);
     let (files, left_out) = evidence_files(project, evidence);

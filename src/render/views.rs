@@ -218,3 +218,34 @@ pub struct VerifyView<'a> {
 pub struct LoadErrorsView<'a> {
     pub errors: &'a [Diagnostic],
 }
+
+/// The gate a pack records beside its gap analysis: the threshold the AIMS
+/// set itself (a pack is evidence, not a CI run, so nothing is denied).
+#[derive(Serialize)]
+pub struct PackGateView {
+    pub fail_under: Option<f64>,
+}
+
+/// `data/gap.json` in a pack: the gap result with the AIMS's own threshold.
+#[derive(Serialize)]
+pub struct PackGapView<'a> {
+    #[serde(flatten)]
+    pub gap: &'a Gap,
+    pub gate: PackGateView,
+}
+
+/// One system of `data/classification.json` in a pack.
+#[derive(Serialize)]
+pub struct PackClassifiedView<'a> {
+    pub id: &'a Id,
+    pub tier: Tier,
+    pub basis: &'a [String],
+    pub obligations: &'a [ObligationDue],
+}
+
+/// `data/classification.json` in a pack.
+#[derive(Serialize)]
+pub struct PackClassificationView<'a> {
+    pub as_of: Date,
+    pub systems: Vec<PackClassifiedView<'a>>,
+}
