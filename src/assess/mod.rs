@@ -9,6 +9,7 @@ mod baseline;
 pub mod classify;
 pub mod evidence;
 pub mod readiness;
+pub mod records;
 
 pub use baseline::{BaselineError, Regression, regressions};
 
@@ -16,8 +17,9 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::assess::evidence::{Evidence, Freshness, judge_statement};
-use crate::catalog::{Control, Kind};
+use crate::assess::evidence::{Evidence, Freshness, Judged, judge_statement, limit_for};
+use crate::assess::records::{Record, Records};
+use crate::catalog::{AppliesTo, Control, Kind};
 use crate::diag::Severity;
 use crate::load::Project;
 use crate::model::*;
@@ -102,6 +104,10 @@ pub struct ControlGap {
     pub owner: Option<String>,
     /// Why the organisation level is what it is, in a few words.
     pub reason: String,
+    /// Why the level of the system the run focused on is what it is
+    /// (`aims gap --system` shows it as `reason`).
+    #[serde(skip)]
+    pub focus_reason: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -167,16 +173,24 @@ fn counts(levels: impl IntoIterator<Item = Level>) -> BTreeMap<&'static str, usi
     m
 }
 
-struct Judge<'a> {
+/// Judges (control, scope) pairs: the statement or record that applies,
+/// its evidence, the findings that cap it and the audits that make it
+/// effective. Built once per run; `aims explain`, the SoA and the report
+/// ask it for the facts behind a level that `aims gap` computed.
+pub struct Assessor<'a> {
     project: &'a Project,
     ev: &'a Evidence,
     as_of: Date,
     /// (control, system) pairs capped at partial by an error finding.
-    capped: HashSet<(&'a str, Option<&'a str>)>,
+    capped: HashSet<(String, Option<String>)>,
     /// The audit records, indexed once so that judging a control looks
     /// them up instead of scanning them (which was quadratic in a large
     /// inventory).
     audits: AuditIndex<'a>,
+    records: Records<'a>,
+    /// Each system's own statements by the catalogue position they name
+    /// (the first statement wins where two keys name one control).
+    own: HashMap<(usize, usize), (&'a str, &'a Statement)>,
 }
 
 /// By lowercase control id: the first nonconformity open on it, and the
@@ -229,48 +243,300 @@ impl<'a> AuditIndex<'a> {
     }
 }
 
-impl Judge<'_> {
-    /// The level of one statement for one scope, and why.
-    fn level(
-        &self,
-        control: &Control,
-        st: Option<&Statement>,
-        system: Option<&str>,
-    ) -> (Level, String) {
-        let Some(st) = st else {
-            return (Level::Missing, "no statement".into());
-        };
-        if st.applicable == Some(false) {
-            return (Level::NotApplicable, "excluded".into());
+/// The fact that decided one level: what `aims explain` names first.
+#[derive(Clone, Debug)]
+pub enum Basis<'r, 'a> {
+    /// No statement is written and no record supports the control.
+    Nothing,
+    /// The scope's own statement: a system's `controls:` entry under this
+    /// key, or the top-level statement for the organisation.
+    Own {
+        key: &'a str,
+        statement: &'a Statement,
+    },
+    /// The organisation's statement, as the default of a system without one.
+    OrgDefault(&'a Statement),
+    /// Records standing in for a statement.
+    Records(Vec<&'r Record<'a>>),
+    /// The organisation's level of a per-system control: the lowest of its
+    /// systems (`None` when no system is in scope or every one excludes it).
+    LowestSystem {
+        system: Option<usize>,
+        judged: usize,
+    },
+}
+
+/// One (control, scope) level with every fact behind it.
+#[derive(Clone, Debug)]
+pub struct Verdict<'r, 'a> {
+    pub level: Level,
+    pub reason: String,
+    pub basis: Basis<'r, 'a>,
+    /// Each piece of evidence of the statement or records used.
+    pub judged: Vec<Judged>,
+    /// Capped at `partial` by an error finding on this control and scope.
+    pub capped: bool,
+    /// What the audits say, where the evidence was current.
+    pub audit: Option<Audited>,
+}
+
+impl<'a> Assessor<'a> {
+    /// An assessor for a run whose rules gave these findings.
+    pub fn new(project: &'a Project, as_of: Date, ev: &'a Evidence, findings: &[Finding]) -> Self {
+        let capped = findings
+            .iter()
+            .filter(|f| {
+                f.waived_by.is_none() && f.severity == Severity::Error && f.rule.caps_level()
+            })
+            .filter_map(|f| {
+                let c = project.catalog.get(f.control.as_deref()?)?;
+                Some((c.id.clone(), f.system.clone()))
+            })
+            .collect();
+        let inv = &project.inventory;
+        let mut own = HashMap::new();
+        for (i, s) in inv.systems.iter().enumerate() {
+            for (k, st) in &s.controls {
+                if let Some(at) = project.catalog.position(k) {
+                    own.entry((at, i)).or_insert((k.as_str(), st));
+                }
+            }
         }
-        let (mut level, mut why) = match st.status {
-            None => (Level::Missing, "statement has no status".to_string()),
-            Some(Status::NotStarted) => (Level::Missing, "not started".into()),
-            Some(Status::Planned) => (Level::Missing, "planned".into()),
-            Some(Status::Partial) => (Level::Partial, "partially implemented".into()),
-            Some(Status::Implemented) => self.implemented(control, st),
-        };
-        let capped = self.capped.contains(&(control.id.as_str(), system));
-        if capped && level > Level::Partial {
-            level = Level::Partial;
-            why = "capped at partial by an error finding on this control".into();
+        Assessor {
+            project,
+            ev,
+            as_of,
+            capped,
+            audits: AuditIndex::new(inv, as_of),
+            records: Records::new(inv, &project.catalog, as_of),
+            own,
         }
-        (level, why)
     }
 
-    fn implemented(&self, control: &Control, st: &Statement) -> (Level, String) {
-        let p = self.project;
-        if st.evidence.0.is_empty() {
-            return (Level::Partial, "implemented, but no evidence cited".into());
+    /// The level of a control for the organisation (`system: None`) or for
+    /// one system (its position in the inventory), with the facts behind it.
+    /// `None` when the control does not apply to that system.
+    pub fn verdict(&self, at: usize, system: Option<usize>) -> Option<Verdict<'_, 'a>> {
+        let control = self.project.catalog.controls.get(at)?;
+        let inv = &self.project.inventory;
+        let org = inv.controls.get(&control.id).map(|p| &p.statement);
+        match system {
+            Some(i) => {
+                let s = inv.systems.get(i)?;
+                if !control.applies_to_system(s.role, s.lifecycle) {
+                    return None;
+                }
+                Some(self.scope(control, at, Some(i), self.own.get(&(at, i)).copied(), org))
+            }
+            None if control.applies_to == AppliesTo::System => Some(self.lowest_system(control, at, org)),
+            None => Some(self.scope(control, at, None, org.map(|st| (control.id.as_str(), st)), None)),
         }
-        let judged = judge_statement(self.ev, st, control, &p.inventory, &p.config, self.as_of);
+    }
+
+    /// Organisation level of a per-system control: the lowest of its
+    /// systems' levels, not-applicable ones aside.
+    fn lowest_system(&self, control: &'a Control, at: usize, org: Option<&'a Statement>) -> Verdict<'_, 'a> {
+        let levels: Vec<(usize, Level, String)> = (0..self.project.inventory.systems.len())
+            .filter_map(|i| self.verdict(at, Some(i)).map(|v| (i, v.level, v.reason)))
+            .collect();
+        self.lowest_of(control, org, &levels)
+    }
+
+    /// The lowest of these (system, level, reason), capped as the
+    /// organisation's scope is.
+    fn lowest_of(
+        &self,
+        control: &Control,
+        org: Option<&Statement>,
+        levels: &[(usize, Level, String)],
+    ) -> Verdict<'_, 'a> {
+        let mut lowest: Option<&(usize, Level, String)> = None;
+        let mut judged = 0;
+        for l in levels.iter().filter(|l| l.1 != Level::NotApplicable) {
+            judged += 1;
+            if lowest.is_none_or(|low| l.1 < low.1) {
+                lowest = Some(l);
+            }
+        }
+        let (level, reason, system) = match lowest {
+            Some((i, level, why)) => {
+                let id = &self.project.inventory.systems[*i].id;
+                let reason = if judged == 1 {
+                    format!("its one system `{id}`: {why}")
+                } else {
+                    format!("lowest of {judged} systems, `{id}`: {why}")
+                };
+                (*level, reason, Some(*i))
+            }
+            None if org.is_some_and(|st| st.applicable == Some(false)) => {
+                (Level::NotApplicable, "excluded".to_string(), None)
+            }
+            None if levels.is_empty() => (Level::NotApplicable, "no system in scope".to_string(), None),
+            None => (Level::NotApplicable, "excluded for every system in scope".to_string(), None),
+        };
+        let mut v = Verdict {
+            level,
+            reason,
+            basis: Basis::LowestSystem { system, judged },
+            judged: Vec::new(),
+            capped: false,
+            audit: None,
+        };
+        self.cap(control, None, &mut v);
+        v
+    }
+
+    /// One scope: its own statement, else (for a system) the organisation's
+    /// statement as its default, else the records that support the control:
+    /// a written statement always wins over a record.
+    fn scope(
+        &self,
+        control: &'a Control,
+        at: usize,
+        system: Option<usize>,
+        own: Option<(&'a str, &'a Statement)>,
+        org: Option<&'a Statement>,
+    ) -> Verdict<'_, 'a> {
+        let mut v = if let Some((key, st)) = own {
+            self.statement(control, st, Basis::Own { key, statement: st })
+        } else if let Some(st) = org {
+            self.statement(control, st, Basis::OrgDefault(st))
+        } else {
+            let recs = self.records.for_scope(control, at, system);
+            if !recs.is_empty() {
+                self.records(control, recs)
+            } else {
+                let reason = if control.records.is_empty() {
+                    "no statement".to_string()
+                } else {
+                    let kinds: Vec<&str> = control.records.iter().map(|k| k.noun()).collect();
+                    format!("no statement, and no {} record", kinds.join(" or "))
+                };
+                Verdict {
+                    level: Level::Missing,
+                    reason,
+                    basis: Basis::Nothing,
+                    judged: Vec::new(),
+                    capped: false,
+                    audit: None,
+                }
+            }
+        };
+        let sys = system.map(|i| self.project.inventory.systems[i].id.0.as_str());
+        self.cap(control, sys, &mut v);
+        v
+    }
+
+    /// An error finding on this control and scope caps it at `partial`.
+    fn cap(&self, control: &Control, system: Option<&str>, v: &mut Verdict) {
+        if v.level > Level::Partial
+            && self
+                .capped
+                .contains(&(control.id.clone(), system.map(str::to_string)))
+        {
+            v.level = Level::Partial;
+            v.capped = true;
+            v.reason = format!("capped at partial by an error finding on this control ({})", v.reason);
+        }
+    }
+
+    fn statement<'r>(&self, control: &Control, st: &Statement, basis: Basis<'r, 'a>) -> Verdict<'r, 'a> {
+        let done = |level, reason: &str| Verdict {
+            level,
+            reason: reason.to_string(),
+            basis: basis.clone(),
+            judged: Vec::new(),
+            capped: false,
+            audit: None,
+        };
+        if st.applicable == Some(false) {
+            return done(Level::NotApplicable, "excluded");
+        }
+        match st.status {
+            None => done(Level::Missing, "statement has no status"),
+            Some(Status::NotStarted) => done(Level::Missing, "not started"),
+            Some(Status::Planned) => done(Level::Missing, "planned"),
+            Some(Status::Partial) => done(Level::Partial, "partially implemented"),
+            Some(Status::Implemented) if st.evidence.0.is_empty() => {
+                done(Level::Partial, "implemented, but no evidence cited")
+            }
+            Some(Status::Implemented) => {
+                let p = self.project;
+                let judged = judge_statement(self.ev, st, control, &p.inventory, &p.config, self.as_of);
+                let (level, reason, audit) = self.ladder(control, &judged);
+                Verdict {
+                    level,
+                    reason,
+                    basis,
+                    judged,
+                    capped: false,
+                    audit,
+                }
+            }
+        }
+    }
+
+    /// Records as an `implemented` statement citing their documents; a
+    /// register entry without one is its own record, reviewed on its date.
+    fn records<'r>(&self, control: &Control, recs: Vec<&'r Record<'a>>) -> Verdict<'r, 'a> {
+        let p = self.project;
+        let st = records::as_statement(&recs);
+        let mut judged = judge_statement(self.ev, &st, control, &p.inventory, &p.config, self.as_of);
+        let limit = limit_for(control, &p.config);
+        let mut undocumented = None;
+        for r in &recs {
+            if !r.documents.is_empty() {
+                continue;
+            }
+            if !r.entry_is_record {
+                undocumented.get_or_insert_with(|| r.label());
+                continue;
+            }
+            let freshness = match r.date {
+                Some(d) if d <= self.as_of && limit.after(d) < self.as_of => Freshness::Stale {
+                    reviewed: d,
+                    limit: limit.to_string(),
+                },
+                Some(d) if d <= self.as_of => Freshness::Fresh {
+                    reviewed: d,
+                    limit: limit.to_string(),
+                },
+                _ => Freshness::Unreviewed,
+            };
+            judged.push(Judged {
+                cited: format!("{} (the inventory entry)", r.label()),
+                files: Vec::new(),
+                problem: None,
+                freshness,
+            });
+        }
+        let (level, reason, audit) = match undocumented {
+            Some(label) if !judged.iter().any(|j| j.problem.is_some()) => {
+                (Level::Partial, format!("{label} cites no document"), None)
+            }
+            _ => self.ladder(control, &judged),
+        };
+        let from = records_label(&recs);
+        Verdict {
+            level,
+            reason: format!("from {from}: {reason}"),
+            basis: Basis::Records(recs),
+            judged,
+            capped: false,
+            audit,
+        }
+    }
+
+    /// The ladder above `partial`: every piece present, then current, then
+    /// audited.
+    fn ladder(&self, control: &Control, judged: &[Judged]) -> (Level, String, Option<Audited>) {
         if let Some(j) = judged.iter().find(|j| j.problem.is_some()) {
             let problem = j
                 .problem
                 .as_ref()
                 .map(|pr| pr.describe(&j.cited))
                 .unwrap_or_default();
-            return (Level::Partial, problem);
+            return (Level::Partial, problem, None);
         }
         if let Some(j) = judged
             .iter()
@@ -282,22 +548,21 @@ impl Judge<'_> {
                 }
                 _ => format!("evidence `{}` has no review date", j.cited),
             };
-            return (Level::Implemented, why);
+            return (Level::Implemented, why, None);
         }
-        match self.audited(&control.id) {
-            Audited::By(audit) => (
-                Level::Effective,
-                format!("evidence current; audited in `{audit}`"),
-            ),
+        let audit = self.audited(&control.id);
+        let (level, why) = match &audit {
+            Audited::By(a) => (Level::Effective, format!("evidence current; audited in `{a}`")),
             Audited::OpenNonconformity(nc) => (
                 Level::Evidenced,
                 format!("evidence current; nonconformity `{nc}` is open"),
             ),
             Audited::NotRecently => (
                 Level::Evidenced,
-                "evidence current; no audit in the last 12 months covered it".into(),
+                "evidence current; no audit in the last 12 months covered it".to_string(),
             ),
-        }
+        };
+        (level, why, Some(audit))
     }
 
     /// Whether an audit within 12 months covered the control, with no
@@ -318,8 +583,22 @@ impl Judge<'_> {
     }
 }
 
+/// "impact assessment `ia-1`", "risks `r1` and `r2`", "4 risks".
+fn records_label(recs: &[&Record]) -> String {
+    match recs {
+        [one] => one.label(),
+        [a, b] if a.noun == b.noun => format!("{}s `{}` and `{}`", a.noun, a.id, b.id),
+        [a, b] => format!("{} and {}", a.label(), b.label()),
+        many if many.iter().all(|r| r.noun == many[0].noun) => {
+            format!("{} {}s", many.len(), many[0].noun)
+        }
+        many => format!("{} records", many.len()),
+    }
+}
+
 /// What the audits say of a control whose evidence is current.
-enum Audited {
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Audited {
     /// Covered by this audit within 12 months, with no nonconformity open.
     By(String),
     /// This nonconformity on it is open.
@@ -337,43 +616,35 @@ pub fn gap(project: &Project, as_of: Date) -> Gap {
 /// As [`gap`], with a resolver the caller keeps, so that a report or a pack
 /// built from the same run resolves each citation once.
 pub fn gap_with(project: &Project, as_of: Date, ev: &Evidence) -> Gap {
+    gap_for(project, as_of, ev, None)
+}
+
+/// As [`gap_with`], keeping the reasons of one system (its position), for
+/// [`Gap::for_system`].
+pub fn gap_for(project: &Project, as_of: Date, ev: &Evidence, focus: Option<usize>) -> Gap {
     let findings = rules::run_with(project, as_of, ev);
-    let capped = findings
-        .iter()
-        .filter(|f| f.waived_by.is_none() && f.severity == Severity::Error && f.rule.caps_level())
-        .filter_map(|f| f.control.as_deref().map(|c| (c, f.system.as_deref())))
-        .collect();
-    let judge = Judge {
-        project,
-        ev,
-        as_of,
-        capped,
-        audits: AuditIndex::new(&project.inventory, as_of),
-    };
+    let judge = Assessor::new(project, as_of, ev, &findings);
     let inv = &project.inventory;
-    // Each system's own statements by the catalogue id they name, resolved
-    // once (the first statement wins where two keys name one control).
-    let mut own_statements: HashMap<(&str, usize), &Statement> = HashMap::new();
-    for (i, s) in inv.systems.iter().enumerate() {
-        for (k, st) in &s.controls {
-            if let Some(c) = project.catalog.get(k) {
-                own_statements.entry((c.id.as_str(), i)).or_insert(st);
-            }
-        }
-    }
     let mut controls = Vec::new();
-    for control in &project.catalog.controls {
+    for (at, control) in project.catalog.controls.iter().enumerate() {
         let org = inv.controls.get(&control.id).map(|p| &p.statement);
-        let (level, reason) = judge.level(control, org, None);
         let mut systems = BTreeMap::new();
+        let mut reasons = Vec::new();
         for (i, s) in inv.systems.iter().enumerate() {
-            if !control.applies_to_system(s.role, s.lifecycle) {
-                continue;
+            if let Some(v) = judge.verdict(at, Some(i)) {
+                systems.insert(s.id.0.clone(), v.level);
+                reasons.push((i, v.level, v.reason));
             }
-            let own = own_statements.get(&(control.id.as_str(), i)).copied();
-            let (l, _) = judge.level(control, own.or(org), Some(s.id.as_str()));
-            systems.insert(s.id.0.clone(), l);
         }
+        let (level, reason) = if control.applies_to == AppliesTo::System {
+            let v = judge.lowest_of(control, org, &reasons);
+            (v.level, v.reason)
+        } else {
+            judge
+                .verdict(at, None)
+                .map_or((Level::Missing, "no statement".into()), |v| (v.level, v.reason))
+        };
+        let focus_reason = focus.and_then(|f| reasons.iter().find(|r| r.0 == f)).map(|r| r.2.clone());
         let overall = systems
             .values()
             .fold(level, |acc, l| Level::min_applicable(acc, *l));
@@ -387,6 +658,7 @@ pub fn gap_with(project: &Project, as_of: Date, ev: &Evidence) -> Gap {
             overall,
             owner: org.and_then(|s| s.owner.as_ref()).map(|o| o.0.clone()),
             reason,
+            focus_reason,
         });
     }
     let waivers = waiver_states(&inv.waivers, &findings, as_of);
@@ -483,6 +755,9 @@ impl Gap {
                 let l = *c.systems.get(&key)?;
                 c.level = l;
                 c.overall = l;
+                if let Some(r) = c.focus_reason.take() {
+                    c.reason = r;
+                }
                 c.systems.retain(|k, _| k == &key);
                 Some(c)
             })

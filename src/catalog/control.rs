@@ -62,6 +62,75 @@ pub enum CatalogRole {
     Deployer,
 }
 
+/// A kind of inventory record that supports a control: where no statement
+/// is written, such a record stands in for one (records are evidence, so
+/// that a fact is written once).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RecordKind {
+    /// The latest impact assessment of a system (`impact_assessments`).
+    ImpactAssessment,
+    /// The latest impact assessment that assesses impacts on individuals or groups.
+    ImpactOnIndividuals,
+    /// The latest impact assessment that assesses impacts on society.
+    ImpactOnSociety,
+    /// The risk register (`risks`), by the systems each risk names.
+    Risk,
+    /// The latest internal audit (`audits`, kind `internal-audit`).
+    InternalAudit,
+    /// The latest management review that lists its inputs.
+    ManagementReview,
+    /// Nonconformities with a corrective action.
+    Nonconformity,
+    /// The due diligence of the supplier of a system.
+    SupplierDueDiligence,
+    /// The provenance document of each of a system's data sets.
+    DataProvenance,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 9] = [
+        RecordKind::ImpactAssessment,
+        RecordKind::ImpactOnIndividuals,
+        RecordKind::ImpactOnSociety,
+        RecordKind::Risk,
+        RecordKind::InternalAudit,
+        RecordKind::ManagementReview,
+        RecordKind::Nonconformity,
+        RecordKind::SupplierDueDiligence,
+        RecordKind::DataProvenance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordKind::ImpactAssessment => "impact-assessment",
+            RecordKind::ImpactOnIndividuals => "impact-on-individuals",
+            RecordKind::ImpactOnSociety => "impact-on-society",
+            RecordKind::Risk => "risk",
+            RecordKind::InternalAudit => "internal-audit",
+            RecordKind::ManagementReview => "management-review",
+            RecordKind::Nonconformity => "nonconformity",
+            RecordKind::SupplierDueDiligence => "supplier-due-diligence",
+            RecordKind::DataProvenance => "data-provenance",
+        }
+    }
+
+    /// How a record of this kind is named in a reason: "impact assessment".
+    pub fn noun(self) -> &'static str {
+        match self {
+            RecordKind::ImpactAssessment
+            | RecordKind::ImpactOnIndividuals
+            | RecordKind::ImpactOnSociety => "impact assessment",
+            RecordKind::Risk => "risk",
+            RecordKind::InternalAudit => "internal audit",
+            RecordKind::ManagementReview => "management review",
+            RecordKind::Nonconformity => "nonconformity",
+            RecordKind::SupplierDueDiligence => "supplier due diligence",
+            RecordKind::DataProvenance => "data provenance",
+        }
+    }
+}
+
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Group {
@@ -89,6 +158,10 @@ pub struct Control {
     pub evidence: Vec<String>,
     pub freshness: Duration,
     pub effort_weeks: u8,
+    /// The kinds of record that support this control where no statement
+    /// is written (policies support the controls they list, always).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordKind>,
     /// The user's own licensed wording, laid over ours with `[catalog] extra`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
@@ -141,6 +214,8 @@ pub struct RawControl {
     pub freshness: Option<Duration>,
     #[serde(default)]
     pub effort_weeks: Option<u8>,
+    #[serde(default)]
+    pub records: Option<Vec<RecordKind>>,
     #[serde(default)]
     pub text: Option<String>,
 }

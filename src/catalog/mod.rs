@@ -91,6 +91,11 @@ impl Catalog {
         self.controls.get(i)
     }
 
+    /// A control's position in `controls`, case-insensitively.
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.index.get(Key::new(id.trim())).copied()
+    }
+
     pub fn group(&self, id: &str) -> Option<&Group> {
         self.group_index.get(id).and_then(|&i| self.groups.get(i))
     }

@@ -49,6 +49,7 @@ impl Catalog {
             evidence: rc.evidence.unwrap_or_default(),
             freshness: rc.freshness.unwrap_or(Duration::months(12)),
             effort_weeks: rc.effort_weeks.unwrap_or(2),
+            records: rc.records.unwrap_or_default(),
             text: rc.text,
             source: source.to_string(),
         })
@@ -132,6 +133,9 @@ impl Catalog {
                 if let Some(w) = rc.effort_weeks {
                     c.effort_weeks = w;
                 }
+                if let Some(r) = rc.records {
+                    c.records = r;
+                }
                 c.source = source.to_string();
             } else {
                 match self.new_control(rc, source) {
@@ -201,7 +205,7 @@ pub enum OverlayProblem {
     InvalidControlId(String),
     /// A field of an embedded control that an overlay may not change.
     #[error(
-        "`{field}` of `{id}` cannot be changed by an overlay: only `text`, `asks`, `evidence`, `freshness` and `effort_weeks` can"
+        "`{field}` of `{id}` cannot be changed by an overlay: only `text`, `asks`, `evidence`, `freshness`, `effort_weeks` and `records` can"
     )]
     Fixed { field: &'static str, id: String },
     /// A new control without a required field.
@@ -310,6 +314,7 @@ mod tests {
                     evidence: None,
                     freshness: None,
                     effort_weeks: None,
+                    records: None,
                     text: None,
                 }],
             };

@@ -60,6 +60,9 @@ pub enum Command {
     Plan(PlanArgs),
     /// Show the catalogue: every clause and Annex A control, or one in full.
     Controls(ControlsArgs),
+    /// Every fact behind one control's level: the statement or record used, each evidence
+    /// file with its review date, the findings that capped it, the audit that made it effective.
+    Explain(ExplainArgs),
     /// List the rules, or explain one and how to fix its findings.
     Rules(RulesArgs),
     /// Start an inventory here: aims.toml, aims.yaml, its JSON Schema and a policy stub.
@@ -269,6 +272,19 @@ pub struct ClassifyArgs {
     /// Only this AI system.
     #[arg(long, value_name = "ID")]
     pub system: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The control or clause (for example A.5.3 or 6.1.2).
+    pub control: String,
+    #[command(flatten)]
+    pub common: Common,
+    /// For this AI system (default: the organisation).
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Table)]
+    pub format: TableFormat,
 }
 
 #[derive(Debug, Args)]

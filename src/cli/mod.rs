@@ -11,6 +11,7 @@ mod controls;
 mod emit;
 mod error;
 mod explain;
+mod registry;
 mod gap;
 mod init;
 mod map;
@@ -26,6 +27,7 @@ use classify::*;
 use controls::*;
 pub use error::RunError;
 use explain::*;
+use registry::*;
 use gap::*;
 pub use init::schema_json;
 use init::*;
@@ -48,6 +50,7 @@ use crate::render::catalog::{Catalogue, ControlDetail};
 use crate::render::check::Checked;
 use crate::render::classify::Classified;
 use crate::render::escape;
+use crate::render::explain::explain;
 use crate::render::gap::GapReport;
 use crate::render::map::Mapped;
 use crate::render::output::{self, envelope};
@@ -103,6 +106,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Verify(a) => verify_cmd(a, term),
         Command::Keygen(a) => keygen_cmd(a),
         Command::Classify(a) => classify_cmd(a),
+        Command::Explain(a) => explain_cmd(a),
         Command::Risks(a) => risks_cmd(a),
         Command::Readiness(a) => readiness_cmd(a),
         Command::Plan(a) => plan_cmd(a),

@@ -253,3 +253,63 @@ mod tests {
         assert_eq!(got, want);
     }
 }
+
+/// Natural order of ids and paths: runs of digits compare as numbers, so
+/// `sys-2` sorts before `sys-10` and `A.6.2.10` after `A.6.2.9`; other text
+/// compares case-insensitively, then exactly (so the order is total).
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return a.cmp(b),
+            (None, Some(_)) => return Ordering::Less,
+            (Some(_), None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let n = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let m = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (dx, dy) = (&x[..n], &y[..m]);
+                // Leading zeros aside, the longer run is the larger number.
+                let tx = &dx[dx.iter().take_while(|&&c| c == b'0').count()..];
+                let ty = &dy[dy.iter().take_while(|&&c| c == b'0').count()..];
+                let o = tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty));
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x = &x[n..];
+                y = &y[m..];
+            }
+            (Some(c), Some(d)) => {
+                let o = c.to_ascii_lowercase().cmp(&d.to_ascii_lowercase());
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod natural_tests {
+    use super::natural_cmp;
+
+    #[test]
+    fn digits_sort_as_numbers() {
+        let mut ids = vec!["10", "1", "10-2", "11", "2", "A.6.2.10", "A.6.2.9", "Sys-3", "sys-20"];
+        ids.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            ids,
+            ["1", "2", "10", "10-2", "11", "A.6.2.9", "A.6.2.10", "Sys-3", "sys-20"]
+        );
+    }
+
+    #[test]
+    fn the_order_is_total() {
+        use std::cmp::Ordering;
+        assert_ne!(natural_cmp("a", "A"), Ordering::Equal);
+        assert_ne!(natural_cmp("01", "1"), Ordering::Equal);
+        assert_eq!(natural_cmp("x", "x"), Ordering::Equal);
+    }
+}

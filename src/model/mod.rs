@@ -217,6 +217,11 @@ impl Inventory {
         self.systems.get(i)
     }
 
+    /// The position in `systems` of the system with this id (ignoring case).
+    pub fn system_position(&self, id: &Id) -> Option<usize> {
+        self.index().systems.get(id.as_key()).copied()
+    }
+
     /// The supplier with this id (ignoring case).
     pub fn supplier(&self, id: &Id) -> Option<&Supplier> {
         let i = *self.index().suppliers.get(id.as_key())?;

@@ -84,6 +84,10 @@ pub struct Nonconformity {
     pub due: Option<Date>,
     #[serde(default)]
     pub closed: Option<Date>,
+    /// Records of the correction and corrective action (paths or globs);
+    /// the entry itself is the record when none is cited.
+    #[serde(default)]
+    pub evidence: OneOrMany<EvidenceRef>,
     #[serde(skip)]
     pub src: Src,
 }

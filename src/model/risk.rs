@@ -5,7 +5,7 @@ use std::fmt;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{ControlId, Date, Id, Scale, Src};
+use super::{ControlId, Date, EvidenceRef, Id, OneOrMany, Scale, Src};
 
 kebab_enum!(
     /// Annex C.3 risk sources.
@@ -77,6 +77,14 @@ pub struct Risk {
     pub accepted_by: Option<Id>,
     #[serde(default)]
     pub review_by: Option<Date>,
+    /// When the risk was last assessed or reviewed: the date this register
+    /// entry counts from as evidence of clauses 6.1.2, 6.1.3, 8.2 and 8.3.
+    #[serde(default)]
+    pub reviewed: Option<Date>,
+    /// Documents of the assessment or treatment (paths or globs under the
+    /// evidence root); the entry itself is the record when none is cited.
+    #[serde(default)]
+    pub evidence: OneOrMany<EvidenceRef>,
     #[serde(skip)]
     pub src: Src,
 }

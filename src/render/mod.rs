@@ -13,6 +13,7 @@ pub mod ci;
 pub mod classify;
 mod error;
 pub mod escape;
+pub mod explain;
 pub mod gap;
 pub mod limits;
 pub mod map;

@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::report::{Inputs, css, header};
-use crate::assess::Gap;
+use crate::assess::evidence::{Evidence, Judged};
+use crate::assess::{Assessor, Basis, Gap, Level};
 use crate::catalog::{Control, Kind};
 use crate::load::Project;
 use crate::model::*;
@@ -17,55 +18,116 @@ pub struct SoaRow {
     pub title: String,
     pub group: String,
     pub applicable: bool,
+    /// `applicable`, `excluded` (by a statement), `out-of-scope` (the
+    /// catalogue's scope leaves this system out) or `organisation-wide`
+    /// (in a system's SoA: judged for the organisation as a whole).
+    pub applicability: &'static str,
     /// Why it is included (risks, impact assessments, policies that call
     /// for it) or excluded (the justification).
     pub justification: String,
     pub level: String,
     pub css: String,
     pub owner: String,
+    /// The files the cited evidence matched (a glob lists its files).
     pub evidence: Vec<String>,
+    /// Files left out of `evidence` (at most [`EVIDENCE_SHOWN`] are listed).
+    pub more_evidence: usize,
 }
+
+/// At most this many evidence files are listed on one SoA row.
+pub const EVIDENCE_SHOWN: usize = 12;
 
 /// One row per Annex A control (and custom control), for the organisation
 /// or for one system.
 pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<SoaRow> {
     let inv = &project.inventory;
+    let ev = Evidence::new(&project.evidence_root);
+    let judge = Assessor::new(project, gap.as_of, &ev, &gap.findings);
+    let focus = system.and_then(|s| inv.system_position(&s.id));
     gap.controls
         .iter()
         .filter(|c| c.kind == Kind::AnnexA.as_str() || c.kind == Kind::Custom.as_str())
         .filter_map(|c| {
-            let control = project.catalog.get(&c.id)?;
+            let at = project.catalog.position(&c.id)?;
+            let control = &project.catalog.controls[at];
             let org = inv.controls.get(&c.id).map(|p| &p.statement);
-            let own = system.and_then(|s| {
-                s.controls
-                    .iter()
-                    .find(|(k, _)| project.catalog.get(k).is_some_and(|x| x.id == c.id))
-                    .map(|(_, st)| st)
-            });
-            let st = own.or(org);
+            let verdict = match (system, focus) {
+                (Some(_), Some(i)) => judge
+                    .verdict(at, Some(i))
+                    .or_else(|| judge.verdict(at, None)),
+                _ => judge.verdict(at, None),
+            }?;
+            let st = match &verdict.basis {
+                Basis::Own { statement, .. } => Some(*statement),
+                Basis::OrgDefault(st) => Some(*st),
+                _ => org,
+            };
             let level = match system {
                 Some(s) => c.systems.get(&s.id.0).copied().unwrap_or(c.level),
                 None => c.level,
             };
-            // Applicability: the statement's exclusion, else the catalogue's scope for this system.
-            let (applicable, justification) =
+            let (applicability, justification) =
                 if let Some(st) = st.filter(|st| st.applicable == Some(false)) {
                     (
-                        false,
+                        "excluded",
                         st.justification.clone().unwrap_or_else(|| {
                             "Excluded without a justification (finding).".into()
                         }),
                     )
-                } else if let Some(s) =
-                    system.filter(|s| !control.applies_to_system(s.role, s.lifecycle))
-                {
-                    (false, scope_reason(control, s))
+                } else if let Some(s) = system {
+                    if !control.applies_to.per_system() {
+                        (
+                            "organisation-wide",
+                            "Organisation-wide: judged for the organisation as a whole, which covers this system.".to_string(),
+                        )
+                    } else if !control.applies_to_system(s.role, s.lifecycle) {
+                        ("out-of-scope", scope_reason(control, s))
+                    } else {
+                        ("applicable", inclusion(project, &c.id, system))
+                    }
+                } else if level == Level::NotApplicable {
+                    (
+                        "out-of-scope",
+                        match c.reason.as_str() {
+                            "no system in scope" => no_system_reason(control),
+                            other => format!("Not applicable: {other}."),
+                        },
+                    )
                 } else {
-                    (true, inclusion(project, &c.id, system))
+                    ("applicable", inclusion(project, &c.id, system))
                 };
-            let evidence = st
-                .map(|st| st.evidence.iter().map(|e| e.path().to_string()).collect())
-                .unwrap_or_default();
+            let applicable = matches!(applicability, "applicable" | "organisation-wide");
+            let mut files: Vec<String> = Vec::new();
+            let mut add = |judged: &[Judged]| {
+                for j in judged {
+                    if j.files.is_empty() && j.problem.is_some() {
+                        files.push(format!("{} (not found)", j.cited));
+                    } else if j.files.is_empty() {
+                        files.push(j.cited.clone());
+                    }
+                    files.extend(j.files.iter().cloned());
+                }
+            };
+            if let Basis::LowestSystem { .. } = verdict.basis {
+                // The organisation's row of a per-system control: what its
+                // systems' statements and records cite.
+                for i in 0..inv.systems.len() {
+                    if let Some(v) = judge.verdict(at, Some(i)) {
+                        add(&v.judged);
+                    }
+                }
+            } else {
+                add(&verdict.judged);
+            }
+            if files.is_empty() {
+                files = st
+                    .map(|st| st.evidence.iter().map(|e| e.path().to_string()).collect())
+                    .unwrap_or_default();
+            }
+            files.sort_by(|a, b| crate::model::natural_cmp(a, b));
+            files.dedup();
+            let more_evidence = files.len().saturating_sub(EVIDENCE_SHOWN);
+            files.truncate(EVIDENCE_SHOWN);
             let (level_text, level_css) = if applicable {
                 (level.as_str(), css(level))
             } else {
@@ -76,6 +138,7 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
                 title: c.title.clone(),
                 group: c.group.clone(),
                 applicable,
+                applicability,
                 justification,
                 level: level_text.to_string(),
                 css: level_css.to_string(),
@@ -83,10 +146,28 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
                     .and_then(|s| s.owner.as_ref())
                     .map(|o| o.0.clone())
                     .unwrap_or_default(),
-                evidence,
+                evidence: files,
+                more_evidence,
             })
         })
         .collect()
+}
+
+/// Why a per-system control applies to no system of the inventory.
+fn no_system_reason(control: &Control) -> String {
+    let roles: Vec<String> = control
+        .roles
+        .iter()
+        .map(|r| format!("{r:?}").to_lowercase())
+        .collect();
+    if roles.is_empty() {
+        "Not applicable: no AI system in the inventory is in its scope.".into()
+    } else {
+        format!(
+            "Not applicable: it concerns {} of AI systems, and no system in the inventory is one.",
+            roles.join(" and ")
+        )
+    }
 }
 
 fn scope_reason(control: &Control, s: &System) -> String {
@@ -197,7 +278,7 @@ pub fn soa_csv(rows: &[SoaRow]) -> String {
             r.justification.as_str(),
             r.level.as_str(),
             r.owner.as_str(),
-            &r.evidence.join("; "),
+            &evidence_text(r),
         ];
         out.push_str(
             &fields
@@ -209,6 +290,15 @@ pub fn soa_csv(rows: &[SoaRow]) -> String {
         out.push_str("\r\n");
     }
     out
+}
+
+/// The evidence cell: its files, and how many more there are.
+fn evidence_text(r: &SoaRow) -> String {
+    let mut s = r.evidence.join("; ");
+    if r.more_evidence > 0 {
+        s.push_str(&format!("; and {} more", r.more_evidence));
+    }
+    s
 }
 
 #[cfg(test)]
@@ -227,6 +317,8 @@ mod tests {
             css: "partial".into(),
             owner: "lead".into(),
             evidence: vec!["a.md".into(), "b,c.md".into()],
+            more_evidence: 0,
+            applicability: "applicable",
         };
         let csv = soa_csv(&[row]);
         let line = csv.lines().nth(1).unwrap();

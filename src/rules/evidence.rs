@@ -205,4 +205,28 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
             );
         }
     }
+    for r in &inv.risks {
+        for (i, e) in r.evidence.iter().enumerate() {
+            cite(
+                cx,
+                e.path(),
+                format!("risk `{}`", r.id),
+                Some("6.1.2"),
+                None,
+                r.src.loc_of(&["evidence", &i.to_string()]),
+            );
+        }
+    }
+    for n in &inv.nonconformities {
+        for (i, e) in n.evidence.iter().enumerate() {
+            cite(
+                cx,
+                e.path(),
+                format!("nonconformity `{}`", n.id),
+                Some("10.2"),
+                None,
+                n.src.loc_of(&["evidence", &i.to_string()]),
+            );
+        }
+    }
 }

@@ -206,6 +206,7 @@ mod tests {
             overall: Level::Missing,
             owner: None,
             reason: String::new(),
+            focus_reason: None,
         }
     }
 
