@@ -328,14 +328,27 @@ impl<'a> Assessor<'a> {
                 }
                 Some(self.scope(control, at, Some(i), self.own.get(&(at, i)).copied(), org))
             }
-            None if control.applies_to == AppliesTo::System => Some(self.lowest_system(control, at, org)),
-            None => Some(self.scope(control, at, None, org.map(|st| (control.id.as_str(), st)), None)),
+            None if control.applies_to == AppliesTo::System => {
+                Some(self.lowest_system(control, at, org))
+            }
+            None => Some(self.scope(
+                control,
+                at,
+                None,
+                org.map(|st| (control.id.as_str(), st)),
+                None,
+            )),
         }
     }
 
     /// Organisation level of a per-system control: the lowest of its
     /// systems' levels, not-applicable ones aside.
-    fn lowest_system(&self, control: &'a Control, at: usize, org: Option<&'a Statement>) -> Verdict<'_, 'a> {
+    fn lowest_system(
+        &self,
+        control: &'a Control,
+        at: usize,
+        org: Option<&'a Statement>,
+    ) -> Verdict<'_, 'a> {
         let levels: Vec<(usize, Level, String)> = (0..self.project.inventory.systems.len())
             .filter_map(|i| self.verdict(at, Some(i)).map(|v| (i, v.level, v.reason)))
             .collect();
@@ -354,7 +367,14 @@ impl<'a> Assessor<'a> {
         let mut judged = 0;
         for l in levels.iter().filter(|l| l.1 != Level::NotApplicable) {
             judged += 1;
-            if lowest.is_none_or(|low| l.1 < low.1) {
+            // The lowest level; of several systems at it, the first by id in
+            // natural order, so that the order of the list does not matter.
+            let ids = &self.project.inventory.systems;
+            if lowest.is_none_or(|low| {
+                l.1 < low.1
+                    || (l.1 == low.1
+                        && crate::model::natural_cmp(&ids[l.0].id.0, &ids[low.0].id.0).is_lt())
+            }) {
                 lowest = Some(l);
             }
         }
@@ -371,8 +391,14 @@ impl<'a> Assessor<'a> {
             None if org.is_some_and(|st| st.applicable == Some(false)) => {
                 (Level::NotApplicable, "excluded".to_string(), None)
             }
-            None if levels.is_empty() => (Level::NotApplicable, "no system in scope".to_string(), None),
-            None => (Level::NotApplicable, "excluded for every system in scope".to_string(), None),
+            None if levels.is_empty() => {
+                (Level::NotApplicable, "no system in scope".to_string(), None)
+            }
+            None => (
+                Level::NotApplicable,
+                "excluded for every system in scope".to_string(),
+                None,
+            ),
         };
         let mut v = Verdict {
             level,
@@ -409,8 +435,8 @@ impl<'a> Assessor<'a> {
                 let reason = if control.records.is_empty() {
                     "no statement".to_string()
                 } else {
-                    let kinds: Vec<&str> = control.records.iter().map(|k| k.noun()).collect();
-                    format!("no statement, and no {} record", kinds.join(" or "))
+                    let kinds: Vec<&str> = control.records.iter().map(|k| k.absent()).collect();
+                    format!("no statement, and {}", kinds.join(", and "))
                 };
                 Verdict {
                     level: Level::Missing,
@@ -436,11 +462,19 @@ impl<'a> Assessor<'a> {
         {
             v.level = Level::Partial;
             v.capped = true;
-            v.reason = format!("capped at partial by an error finding on this control ({})", v.reason);
+            v.reason = format!(
+                "capped at partial by an error finding on this control ({})",
+                v.reason
+            );
         }
     }
 
-    fn statement<'r>(&self, control: &Control, st: &Statement, basis: Basis<'r, 'a>) -> Verdict<'r, 'a> {
+    fn statement<'r>(
+        &self,
+        control: &Control,
+        st: &Statement,
+        basis: Basis<'r, 'a>,
+    ) -> Verdict<'r, 'a> {
         let done = |level, reason: &str| Verdict {
             level,
             reason: reason.to_string(),
@@ -462,7 +496,8 @@ impl<'a> Assessor<'a> {
             }
             Some(Status::Implemented) => {
                 let p = self.project;
-                let judged = judge_statement(self.ev, st, control, &p.inventory, &p.config, self.as_of);
+                let judged =
+                    judge_statement(self.ev, st, control, &p.inventory, &p.config, self.as_of);
                 let (level, reason, audit) = self.ladder(control, &judged);
                 Verdict {
                     level,
@@ -481,8 +516,11 @@ impl<'a> Assessor<'a> {
     fn records<'r>(&self, control: &Control, recs: Vec<&'r Record<'a>>) -> Verdict<'r, 'a> {
         let p = self.project;
         let st = records::as_statement(&recs);
-        let mut judged = judge_statement(self.ev, &st, control, &p.inventory, &p.config, self.as_of);
+        let mut judged =
+            judge_statement(self.ev, &st, control, &p.inventory, &p.config, self.as_of);
         let limit = limit_for(control, &p.config);
+        // For each judged piece, the register entry it stands for, if any.
+        let mut entries: Vec<Option<&Record>> = vec![None; judged.len()];
         let mut undocumented = None;
         for r in &recs {
             if !r.documents.is_empty() {
@@ -503,19 +541,36 @@ impl<'a> Assessor<'a> {
                 },
                 _ => Freshness::Unreviewed,
             };
+            entries.push(Some(r));
             judged.push(Judged {
-                cited: format!("{} (the inventory entry)", r.label()),
+                cited: format!("{} {} (its inventory entry)", r.noun, r.id),
                 files: Vec::new(),
                 problem: None,
                 freshness,
             });
         }
-        let (level, reason, audit) = match undocumented {
+        let (level, mut reason, audit) = match undocumented {
             Some(label) if !judged.iter().any(|j| j.problem.is_some()) => {
                 (Level::Partial, format!("{label} cites no document"), None)
             }
             _ => self.ladder(control, &judged),
         };
+        // Where a register entry decided it, say so in its own terms.
+        if level == Level::Implemented
+            && let Some((j, r)) = judged
+                .iter()
+                .zip(entries.iter())
+                .find(|(j, _)| !matches!(j.freshness, Freshness::Fresh { .. }))
+                .and_then(|(j, r)| r.map(|r| (j, r)))
+        {
+            reason = match &j.freshness {
+                Freshness::Stale { reviewed, limit } => format!(
+                    "{} was last reviewed on {reviewed}, more than {limit} ago",
+                    r.label()
+                ),
+                _ => format!("{} has no `reviewed` date", r.label()),
+            };
+        }
         let from = records_label(&recs);
         Verdict {
             level,
@@ -552,7 +607,10 @@ impl<'a> Assessor<'a> {
         }
         let audit = self.audited(&control.id);
         let (level, why) = match &audit {
-            Audited::By(a) => (Level::Effective, format!("evidence current; audited in `{a}`")),
+            Audited::By(a) => (
+                Level::Effective,
+                format!("evidence current; audited in `{a}`"),
+            ),
             Audited::OpenNonconformity(nc) => (
                 Level::Evidenced,
                 format!("evidence current; nonconformity `{nc}` is open"),
@@ -585,13 +643,12 @@ impl<'a> Assessor<'a> {
 
 /// "impact assessment `ia-1`", "risks `r1` and `r2`", "4 risks".
 fn records_label(recs: &[&Record]) -> String {
+    let same = recs.iter().all(|r| r.plural == recs[0].plural);
     match recs {
         [one] => one.label(),
-        [a, b] if a.noun == b.noun => format!("{}s `{}` and `{}`", a.noun, a.id, b.id),
+        [a, b] if same => format!("{} `{}` and `{}`", a.plural, a.id, b.id),
         [a, b] => format!("{} and {}", a.label(), b.label()),
-        many if many.iter().all(|r| r.noun == many[0].noun) => {
-            format!("{} {}s", many.len(), many[0].noun)
-        }
+        many if same => format!("{} {}", many.len(), many[0].plural),
         many => format!("{} records", many.len()),
     }
 }
@@ -642,9 +699,13 @@ pub fn gap_for(project: &Project, as_of: Date, ev: &Evidence, focus: Option<usiz
         } else {
             judge
                 .verdict(at, None)
-                .map_or((Level::Missing, "no statement".into()), |v| (v.level, v.reason))
+                .map_or((Level::Missing, "no statement".into()), |v| {
+                    (v.level, v.reason)
+                })
         };
-        let focus_reason = focus.and_then(|f| reasons.iter().find(|r| r.0 == f)).map(|r| r.2.clone());
+        let focus_reason = focus
+            .and_then(|f| reasons.iter().find(|r| r.0 == f))
+            .map(|r| r.2.clone());
         let overall = systems
             .values()
             .fold(level, |acc, l| Level::min_applicable(acc, *l));

@@ -14,8 +14,10 @@ use crate::model::*;
 #[derive(Clone, Debug)]
 pub struct Record<'a> {
     pub kind: RecordKind,
-    /// `policy` for a policy; else the catalogue kind.
+    /// How one is named: `policy` for a policy, else the kind's noun.
     pub noun: &'static str,
+    /// How several are named: "impact assessments".
+    pub plural: &'static str,
     /// The record's id (for data provenance, the data set's).
     pub id: &'a str,
     pub src: &'a Src,
@@ -46,7 +48,10 @@ pub struct Records<'a> {
     policies: HashMap<usize, Vec<Record<'a>>>,
 }
 
-fn docs<'e>(refs: impl IntoIterator<Item = &'e EvidenceRef>, date: Option<Date>) -> Vec<EvidenceRef> {
+fn docs<'e>(
+    refs: impl IntoIterator<Item = &'e EvidenceRef>,
+    date: Option<Date>,
+) -> Vec<EvidenceRef> {
     refs.into_iter()
         .map(|e| match (e, date) {
             (EvidenceRef::Path(p), Some(d)) => EvidenceRef::Detailed(EvidenceDetail {
@@ -66,7 +71,13 @@ fn docs<'e>(refs: impl IntoIterator<Item = &'e EvidenceRef>, date: Option<Date>)
 }
 
 fn one_doc(path: &Option<String>, date: Option<Date>) -> Vec<EvidenceRef> {
-    docs(path.iter().map(|p| EvidenceRef::Path(p.clone())).collect::<Vec<_>>().iter(), date)
+    docs(
+        path.iter()
+            .map(|p| EvidenceRef::Path(p.clone()))
+            .collect::<Vec<_>>()
+            .iter(),
+        date,
+    )
 }
 
 impl<'a> Records<'a> {
@@ -108,6 +119,7 @@ impl<'a> Records<'a> {
             let rec = Record {
                 kind,
                 noun: kind.noun(),
+                plural: "impact assessments",
                 id: ia.id.as_str(),
                 src: &ia.src,
                 date: Some(ia.date),
@@ -122,6 +134,7 @@ impl<'a> Records<'a> {
             let rec = Record {
                 kind: RecordKind::Risk,
                 noun: "risk",
+                plural: "risks",
                 id: risk.id.as_str(),
                 src: &risk.src,
                 date: risk.reviewed,
@@ -148,13 +161,24 @@ impl<'a> Records<'a> {
                 .max_by_key(|a| a.date)
         };
         for (kind, audit) in [
-            (RecordKind::InternalAudit, latest_audit(AuditKind::InternalAudit, false)),
-            (RecordKind::ManagementReview, latest_audit(AuditKind::ManagementReview, true)),
+            (
+                RecordKind::InternalAudit,
+                latest_audit(AuditKind::InternalAudit, false),
+            ),
+            (
+                RecordKind::ManagementReview,
+                latest_audit(AuditKind::ManagementReview, true),
+            ),
         ] {
             if let Some(a) = audit {
                 r.org.entry(kind).or_default().push(Record {
                     kind,
                     noun: kind.noun(),
+                    plural: if kind == RecordKind::InternalAudit {
+                        "internal audits"
+                    } else {
+                        "management reviews"
+                    },
                     id: a.id.as_str(),
                     src: &a.src,
                     date: Some(a.date),
@@ -164,21 +188,25 @@ impl<'a> Records<'a> {
             }
         }
 
-        for n in inv
-            .nonconformities
-            .iter()
-            .filter(|n| n.corrective_action.as_deref().is_some_and(|c| !c.trim().is_empty()))
-        {
+        for n in inv.nonconformities.iter().filter(|n| {
+            n.corrective_action
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty())
+        }) {
             let date = Some(n.closed.unwrap_or(n.raised));
-            r.org.entry(RecordKind::Nonconformity).or_default().push(Record {
-                kind: RecordKind::Nonconformity,
-                noun: "nonconformity",
-                id: n.id.as_str(),
-                src: &n.src,
-                date,
-                documents: docs(n.evidence.iter(), date),
-                entry_is_record: true,
-            });
+            r.org
+                .entry(RecordKind::Nonconformity)
+                .or_default()
+                .push(Record {
+                    kind: RecordKind::Nonconformity,
+                    noun: "nonconformity",
+                    plural: "nonconformities",
+                    id: n.id.as_str(),
+                    src: &n.src,
+                    date,
+                    documents: docs(n.evidence.iter(), date),
+                    entry_is_record: true,
+                });
         }
 
         // Supplier due diligence: for each system its supplier supplies,
@@ -187,6 +215,7 @@ impl<'a> Records<'a> {
             sup.due_diligence.as_ref().map(|dd| Record {
                 kind: RecordKind::SupplierDueDiligence,
                 noun: RecordKind::SupplierDueDiligence.noun(),
+                plural: "due diligence records of suppliers",
                 id: sup.id.as_str(),
                 src: &sup.src,
                 date: Some(dd.date),
@@ -196,7 +225,10 @@ impl<'a> Records<'a> {
         };
         for sup in &inv.suppliers {
             if let Some(rec) = dd_record(sup) {
-                r.org.entry(RecordKind::SupplierDueDiligence).or_default().push(rec);
+                r.org
+                    .entry(RecordKind::SupplierDueDiligence)
+                    .or_default()
+                    .push(rec);
             }
         }
         for (i, s) in inv.systems.iter().enumerate() {
@@ -216,6 +248,7 @@ impl<'a> Records<'a> {
                     .push(Record {
                         kind: RecordKind::DataProvenance,
                         noun: "data set",
+                        plural: "data sets",
                         id: d.id.as_str(),
                         src: &s.src,
                         date: None,
@@ -229,10 +262,13 @@ impl<'a> Records<'a> {
         for p in &inv.policies {
             let date = p.approved;
             for c in &p.controls {
-                let Some(at) = catalog.position(&c.0) else { continue };
+                let Some(at) = catalog.position(&c.0) else {
+                    continue;
+                };
                 r.policies.entry(at).or_default().push(Record {
                     kind: RecordKind::Nonconformity, // unused for policies
                     noun: "policy",
+                    plural: "policies",
                     id: p.id.as_str(),
                     src: &p.src,
                     date,
@@ -246,7 +282,12 @@ impl<'a> Records<'a> {
 
     /// The records that support a control for one scope (a system's
     /// position, or the organisation), in a stable order.
-    pub fn for_scope(&self, control: &Control, at: usize, system: Option<usize>) -> Vec<&Record<'a>> {
+    pub fn for_scope(
+        &self,
+        control: &Control,
+        at: usize,
+        system: Option<usize>,
+    ) -> Vec<&Record<'a>> {
         let mut out: Vec<&Record<'a>> = Vec::new();
         for kind in &control.records {
             let list = match system {
@@ -270,7 +311,12 @@ pub fn as_statement(records: &[&Record<'_>]) -> Statement {
         justification: None,
         status: Some(Status::Implemented),
         owner: None,
-        evidence: OneOrMany(records.iter().flat_map(|r| r.documents.iter().cloned()).collect()),
+        evidence: OneOrMany(
+            records
+                .iter()
+                .flat_map(|r| r.documents.iter().cloned())
+                .collect(),
+        ),
         reviewed: None,
         notes: None,
     }

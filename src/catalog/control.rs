@@ -115,7 +115,7 @@ impl RecordKind {
         }
     }
 
-    /// How a record of this kind is named in a reason: "impact assessment".
+    /// How one record of this kind is named in a reason: "impact assessment".
     pub fn noun(self) -> &'static str {
         match self {
             RecordKind::ImpactAssessment
@@ -125,8 +125,25 @@ impl RecordKind {
             RecordKind::InternalAudit => "internal audit",
             RecordKind::ManagementReview => "management review",
             RecordKind::Nonconformity => "nonconformity",
-            RecordKind::SupplierDueDiligence => "supplier due diligence",
-            RecordKind::DataProvenance => "data provenance",
+            RecordKind::SupplierDueDiligence => "due diligence of supplier",
+            RecordKind::DataProvenance => "data set",
+        }
+    }
+
+    /// The reason where no record of this kind supports the control.
+    pub fn absent(self) -> &'static str {
+        match self {
+            RecordKind::ImpactAssessment => "no impact assessment",
+            RecordKind::ImpactOnIndividuals => {
+                "no impact assessment of impacts on individuals or groups"
+            }
+            RecordKind::ImpactOnSociety => "no impact assessment of societal impacts",
+            RecordKind::Risk => "no risk in the register",
+            RecordKind::InternalAudit => "no internal audit",
+            RecordKind::ManagementReview => "no management review that lists its inputs",
+            RecordKind::Nonconformity => "no nonconformity with a corrective action",
+            RecordKind::SupplierDueDiligence => "no supplier due diligence",
+            RecordKind::DataProvenance => "no data set",
         }
     }
 }

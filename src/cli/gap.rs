@@ -19,7 +19,11 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
     }
     let baseline = read_baseline(a.baseline.as_deref())?;
     let project = load(a.common.path.as_deref(), json_cmd)?;
-    let focus = a.system.as_deref().map(|id| find_system(&project, id)).transpose()?;
+    let focus = a
+        .system
+        .as_deref()
+        .map(|id| find_system(&project, id))
+        .transpose()?;
     let ev = assess::evidence::Evidence::new(&project.evidence_root);
     let at = focus.and_then(|s| project.inventory.system_position(&s.id));
     let mut result = assess::gap_for(&project, as_of, &ev, at);

@@ -297,11 +297,15 @@ mod natural_tests {
 
     #[test]
     fn digits_sort_as_numbers() {
-        let mut ids = vec!["10", "1", "10-2", "11", "2", "A.6.2.10", "A.6.2.9", "Sys-3", "sys-20"];
+        let mut ids = vec![
+            "10", "1", "10-2", "11", "2", "A.6.2.10", "A.6.2.9", "Sys-3", "sys-20",
+        ];
         ids.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(
             ids,
-            ["1", "2", "10", "10-2", "11", "A.6.2.9", "A.6.2.10", "Sys-3", "sys-20"]
+            [
+                "1", "2", "10", "10-2", "11", "A.6.2.9", "A.6.2.10", "Sys-3", "sys-20"
+            ]
         );
     }
 

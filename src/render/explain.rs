@@ -177,7 +177,9 @@ pub fn explain(
             kind: "lowest-system",
             location: None,
             records: Vec::new(),
-            system: system.and_then(|i| inv.systems.get(i)).map(|s| s.id.0.clone()),
+            system: system
+                .and_then(|i| inv.systems.get(i))
+                .map(|s| s.id.0.clone()),
         },
     };
     let mut systems = Vec::new();
@@ -192,7 +194,13 @@ pub fn explain(
             }
         }
         systems.sort_by(|a, b| {
-            let rank = |l: Level| if l == Level::NotApplicable { 9 } else { l as u8 };
+            let rank = |l: Level| {
+                if l == Level::NotApplicable {
+                    9
+                } else {
+                    l as u8
+                }
+            };
             rank(a.level)
                 .cmp(&rank(b.level))
                 .then_with(|| natural_cmp(&a.id, &b.id))
@@ -280,10 +288,7 @@ impl Explanation {
                         format!("{} `{}` ({}{date})", r.kind, r.id, r.location)
                     })
                     .collect();
-                format!(
-                    "records, as no statement is written: {}",
-                    recs.join("; ")
-                )
+                format!("records, as no statement is written: {}", recs.join("; "))
             }
             "lowest-system" => match &d.system {
                 Some(s) => format!(
@@ -321,7 +326,9 @@ impl Explanation {
     fn audit_text(&self) -> Option<String> {
         let a = self.audit.as_ref()?;
         Some(match (a.state, &a.id) {
-            ("audited", Some(id)) => format!("audit `{id}` covered it in the last 12 months: effective"),
+            ("audited", Some(id)) => {
+                format!("audit `{id}` covered it in the last 12 months: effective")
+            }
             ("open-nonconformity", Some(id)) => {
                 format!("nonconformity `{id}` on it is open: not effective until it is closed")
             }
@@ -329,7 +336,55 @@ impl Explanation {
         })
     }
 
+    /// The facts as lines of plain text (escaped where they are put);
+    /// `short` keeps only the systems below `evidenced`.
+    pub fn text_parts(&self, short: bool) -> TextParts {
+        let systems: Vec<&SystemFact> = self
+            .systems
+            .iter()
+            .filter(|s| !short || (s.level < Level::Evidenced && s.level != Level::NotApplicable))
+            .collect();
+        TextParts {
+            decided: self.decided_text(),
+            evidence: self.evidence.iter().map(Self::evidence_line).collect(),
+            findings: self
+                .findings
+                .iter()
+                .map(|f| {
+                    let caps = if f.caps {
+                        " (caps the level at partial)"
+                    } else {
+                        ""
+                    };
+                    let waived = f
+                        .waived_by
+                        .as_ref()
+                        .map(|w| format!(" (waived by `{w}`)"))
+                        .unwrap_or_default();
+                    let loc = f
+                        .location
+                        .as_ref()
+                        .map(|l| format!("{l}: "))
+                        .unwrap_or_default();
+                    format!(
+                        "{loc}{} [{}] {}{caps}{waived}",
+                        f.severity, f.rule, f.message
+                    )
+                })
+                .collect(),
+            audit: self.audit_text(),
+            systems: systems
+                .iter()
+                .take(SYSTEMS_SHOWN)
+                .map(|s| format!("{}: {} ({})", s.id, s.level.as_str(), s.reason))
+                .collect(),
+            more_systems: systems.len().saturating_sub(SYSTEMS_SHOWN),
+            listed: systems.len(),
+        }
+    }
+
     fn human(&self) -> String {
+        let t = self.text_parts(false);
         let mut out = format!(
             "{} {} — for {}, as of {}\n  level: {}\n  why: {}\n  decided by: {}\n",
             self.control,
@@ -338,42 +393,30 @@ impl Explanation {
             self.as_of,
             self.level.as_str(),
             self.reason,
-            self.decided_text()
+            t.decided
         );
-        if !self.evidence.is_empty() {
-            out.push_str("  evidence:\n");
-            for e in &self.evidence {
-                out.push_str(&format!("    - {}\n", Self::evidence_line(e)));
+        let mut list = |name: &str, lines: &[String]| {
+            if !lines.is_empty() {
+                out.push_str(&format!("  {name}:\n"));
+                for l in lines {
+                    out.push_str(&format!("    - {l}\n"));
+                }
             }
-        }
-        if !self.findings.is_empty() {
-            out.push_str("  findings:\n");
-            for f in &self.findings {
-                let caps = if f.caps { " (caps the level at partial)" } else { "" };
-                let waived = f
-                    .waived_by
-                    .as_ref()
-                    .map(|w| format!(" (waived by `{w}`)"))
-                    .unwrap_or_default();
-                let loc = f.location.as_ref().map(|l| format!("{l}: ")).unwrap_or_default();
-                out.push_str(&format!(
-                    "    - {loc}{} [{}] {}{caps}{waived}\n",
-                    f.severity, f.rule, f.message
-                ));
-            }
-        }
-        if let Some(a) = self.audit_text() {
+        };
+        list("evidence", &t.evidence);
+        list("findings", &t.findings);
+        if let Some(a) = &t.audit {
             out.push_str(&format!("  audit: {a}\n"));
         }
-        if !self.systems.is_empty() {
-            out.push_str(&format!("  systems ({}):\n", self.systems.len()));
-            for s in self.systems.iter().take(SYSTEMS_SHOWN) {
-                out.push_str(&format!("    - {}: {} ({})\n", s.id, s.level.as_str(), s.reason));
+        if t.listed > 0 {
+            out.push_str(&format!("  systems ({}):\n", t.listed));
+            for l in &t.systems {
+                out.push_str(&format!("    - {l}\n"));
             }
-            if self.systems.len() > SYSTEMS_SHOWN {
+            if t.more_systems > 0 {
                 out.push_str(&format!(
                     "    … and {} more (`--format json` lists them all)\n",
-                    self.systems.len() - SYSTEMS_SHOWN
+                    t.more_systems
                 ));
             }
         }
@@ -382,6 +425,7 @@ impl Explanation {
 
     /// Markdown: the same facts; `heading` is the level of its heading.
     pub fn markdown(&self, heading: usize) -> String {
+        let t = self.text_parts(false);
         let h = "#".repeat(heading.clamp(1, 6));
         let mut out = format!(
             "{h} {} {} — {}\n\n**Level: {}.** {}\n\n**Decided by** {}.\n",
@@ -390,48 +434,49 @@ impl Explanation {
             escape::md(&self.scope_text()),
             self.level.as_str(),
             escape::md(&self.reason),
-            escape::md(&self.decided_text())
+            escape::md(&t.decided)
         );
-        if !self.evidence.is_empty() {
-            out.push_str("\n**Evidence**\n\n");
-            for e in &self.evidence {
-                out.push_str(&format!("- {}\n", escape::md(&Self::evidence_line(e))));
+        let mut list = |name: &str, lines: &[String]| {
+            if !lines.is_empty() {
+                out.push_str(&format!("\n**{name}**\n\n"));
+                for l in lines {
+                    out.push_str(&format!("- {}\n", escape::md(l)));
+                }
             }
+        };
+        list("Evidence", &t.evidence);
+        list("Findings", &t.findings);
+        if let Some(a) = &t.audit {
+            out.push_str(&format!("\n**Audit.** {}\n", escape::md(a)));
         }
-        if !self.findings.is_empty() {
-            out.push_str("\n**Findings**\n\n");
-            for f in &self.findings {
-                let caps = if f.caps { " (caps the level at partial)" } else { "" };
-                out.push_str(&format!(
-                    "- {} {}: {}{caps}\n",
-                    f.severity,
-                    md_code(&f.rule),
-                    escape::md(&f.message)
-                ));
+        if t.listed > 0 {
+            out.push_str(&format!("\n**Systems** ({})\n\n", t.listed));
+            for l in &t.systems {
+                out.push_str(&format!("- {}\n", escape::md(l)));
             }
-        }
-        if let Some(a) = self.audit_text() {
-            out.push_str(&format!("\n**Audit.** {}\n", escape::md(&a)));
-        }
-        if !self.systems.is_empty() {
-            out.push_str(&format!("\n**Systems** ({})\n\n", self.systems.len()));
-            for s in self.systems.iter().take(SYSTEMS_SHOWN) {
-                out.push_str(&format!(
-                    "- {}: {} ({})\n",
-                    md_code(&s.id),
-                    s.level.as_str(),
-                    escape::md(&s.reason)
-                ));
-            }
-            if self.systems.len() > SYSTEMS_SHOWN {
+            if t.more_systems > 0 {
                 out.push_str(&format!(
                     "- … and {} more (`--format json` lists them all)\n",
-                    self.systems.len() - SYSTEMS_SHOWN
+                    t.more_systems
                 ));
             }
         }
         out
     }
+}
+
+/// An explanation's facts as lines of text.
+#[derive(Debug, Clone, Serialize)]
+pub struct TextParts {
+    pub decided: String,
+    pub evidence: Vec<String>,
+    pub findings: Vec<String>,
+    pub audit: Option<String>,
+    /// At most [`SYSTEMS_SHOWN`] systems, "id: level (reason)".
+    pub systems: Vec<String>,
+    pub more_systems: usize,
+    /// How many systems the list covers in all.
+    pub listed: usize,
 }
 
 impl Render for Explanation {

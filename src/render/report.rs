@@ -13,11 +13,13 @@ use serde_json::{Value, json};
 
 use super::chart::{bar_chart, heat_map};
 use crate::assess::classify::{Classification, classify};
-use crate::assess::evidence::{Evidence, Freshness, judge_statement};
+use crate::assess::evidence::{Evidence, Freshness, Judged};
+use crate::assess::{Assessor, Basis};
 use crate::assess::{Gap, Level, Regression};
-use crate::catalog::Control;
 use crate::load::Project;
+use crate::model::natural_cmp;
 use crate::model::*;
+use crate::render::explain::{Explanation, explain};
 
 /// The report's size limits, checked before it is built.
 pub use super::limits::{BYTES_PER_ROW, DEFAULT_REPORT_ROWS, check_size, report_rows};
@@ -94,41 +96,98 @@ pub(super) fn header(i: &Inputs) -> Value {
     })
 }
 
-/// Evidence of a statement as shown in tables: path, link, state.
-fn evidence_rows(
-    ev: &Evidence,
-    link: &Linker,
-    st: &Statement,
-    control: &Control,
-    i: &Inputs,
-) -> Vec<Value> {
-    judge_statement(
-        ev,
-        st,
-        control,
-        &i.project.inventory,
-        &i.project.config,
-        i.as_of,
-    )
-    .into_iter()
-    .map(|j| {
-        let (state, note) = match (&j.problem, &j.freshness) {
-            (Some(p), _) => ("problem", p.describe(&j.cited)),
-            (None, Freshness::Stale { reviewed, .. }) => ("stale", format!("reviewed {reviewed}")),
-            (None, Freshness::Unreviewed) => ("unreviewed", "no review date".to_string()),
-            (None, Freshness::Fresh { reviewed, .. }) => {
-                ("current", format!("reviewed {reviewed}"))
+/// One piece of judged evidence as shown in tables: path, link, state.
+fn evidence_row(link: &Linker, j: &Judged) -> Value {
+    let (state, note) = match (&j.problem, &j.freshness) {
+        (Some(p), _) => ("problem", p.describe(&j.cited)),
+        (None, Freshness::Stale { reviewed, .. }) => ("stale", format!("reviewed {reviewed}")),
+        (None, Freshness::Unreviewed) => ("unreviewed", "no review date".to_string()),
+        (None, Freshness::Fresh { reviewed, .. }) => ("current", format!("reviewed {reviewed}")),
+    };
+    // Only files that resolved inside the root get a link; nothing else is ever pointed at.
+    let files: Vec<Value> = j
+        .files
+        .iter()
+        .map(|f| json!({"path": f, "href": link.href(f)}))
+        .collect();
+    json!({"cited": j.cited, "state": state, "note": note, "files": files})
+}
+
+/// At most this many pieces of evidence are listed in a control's row.
+const EVIDENCE_SHOWN: usize = 12;
+/// Up to this many systems, a row shows each system's level; above it,
+/// counts per level and the systems that fall short, collapsed.
+pub const SYSTEM_BADGES: usize = 10;
+/// Systems named in Markdown (which cannot collapse) before a count.
+const SYSTEMS_NAMED_MD: usize = 20;
+
+/// The HTML anchor of a control's explanation.
+fn anchor(id: &str) -> String {
+    let safe: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
             }
-        };
-        // Only files that resolved inside the root get a link; nothing else is ever pointed at.
-        let files: Vec<Value> = j
-            .files
+        })
+        .collect();
+    format!("why-{safe}")
+}
+
+/// A control's systems: each one's badge (a few systems), or counts per
+/// level and the systems below `evidenced` (a portfolio).
+fn systems_view(c: &crate::assess::ControlGap) -> (Vec<Value>, Vec<Value>, Value) {
+    let few = c.systems.len() <= SYSTEM_BADGES;
+    let mut ids: Vec<(&String, &Level)> = c.systems.iter().collect();
+    ids.sort_by(|a, b| natural_cmp(a.0, b.0));
+    let systems: Vec<Value> = if few {
+        ids.iter()
+            .map(|(s, l)| json!({"id": s, "level": l.as_str(), "css": css(**l)}))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let counts: Vec<Value> = if few {
+        Vec::new()
+    } else {
+        Level::LADDER
             .iter()
-            .map(|f| json!({"path": f, "href": link.href(f)}))
-            .collect();
-        json!({"cited": j.cited, "state": state, "note": note, "files": files})
+            .filter_map(|l| {
+                let n = c.systems.values().filter(|x| *x == l).count();
+                (n > 0).then(|| json!({"level": l.as_str(), "css": css(*l), "count": n}))
+            })
+            .collect()
+    };
+    let short: Vec<&str> = ids
+        .iter()
+        .filter(|(_, l)| **l < Level::Evidenced && **l != Level::NotApplicable)
+        .map(|(s, _)| s.as_str())
+        .collect();
+    let short = if few || short.is_empty() {
+        Value::Null
+    } else {
+        json!({
+            "count": short.len(),
+            "all": short.join(", "),
+            "named": short.iter().take(SYSTEMS_NAMED_MD).copied().collect::<Vec<_>>().join(", "),
+            "more": short.len().saturating_sub(SYSTEMS_NAMED_MD),
+        })
+    };
+    (systems, counts, short)
+}
+
+/// An explanation as the report shows it: the same facts as `aims
+/// explain`, with the systems below `evidenced` named (at most 50).
+fn explanation_view(e: &Explanation) -> Value {
+    let t = e.text_parts(true);
+    json!({
+        "id": e.control, "anchor": anchor(&e.control), "title": e.title,
+        "level": e.level.as_str(), "css": css(e.level), "reason": e.reason,
+        "decided": t.decided, "evidence": t.evidence, "findings": t.findings,
+        "audit": t.audit, "systems": t.systems, "more_systems": t.more_systems,
     })
-    .collect()
 }
 
 fn classification_view(s: &System, c: &Classification) -> Value {
@@ -181,9 +240,13 @@ pub fn report_view(i: &Inputs) -> Value {
     let annex_groups: Vec<&crate::assess::GroupSummary> =
         g.groups.iter().filter(|x| x.kind == "annex-a").collect();
 
-    // Controls grouped, with evidence.
+    // Controls grouped, with evidence and the explanation of each level.
+    let judge = Assessor::new(p, i.as_of, ev, &g.findings);
     let mut cited: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let group_rows = |kind: &str, cited: &mut BTreeMap<String, BTreeSet<String>>| -> Vec<Value> {
+    let mut explanations: Vec<Value> = Vec::new();
+    let mut group_rows = |kind: &str,
+                          cited: &mut BTreeMap<String, BTreeSet<String>>|
+     -> Vec<Value> {
         g.groups
             .iter()
             .filter(|grp| grp.kind == kind)
@@ -193,22 +256,49 @@ pub fn report_view(i: &Inputs) -> Value {
                     .iter()
                     .filter(|c| c.group == grp.id)
                     .map(|c| {
-                        let control = p.catalog.get(&c.id);
-                        let evidence = match (inv.controls.get(&c.id), control) {
-                            (Some(st), Some(ctl)) => evidence_rows(ev, &link, &st.statement, ctl, i),
-                            _ => vec![],
-                        };
-                        for e in &evidence {
-                            for f in e["files"].as_array().into_iter().flatten() {
-                                cited.entry(f["path"].as_str().unwrap_or_default().to_string()).or_default().insert(c.id.clone());
+                        let at = p.catalog.position(&c.id);
+                        // The evidence the level was judged on: the
+                        // organisation's statement or records, and each
+                        // system's own statement or records.
+                        let mut judged: Vec<Judged> = Vec::new();
+                        if let Some(v) = at.and_then(|at| judge.verdict(at, None)) {
+                            judged.extend(v.judged);
+                        }
+                        if let Some(at) = at {
+                            for si in 0..inv.systems.len() {
+                                if let Some(v) = judge.verdict(at, Some(si))
+                                    && matches!(v.basis, Basis::Own { .. } | Basis::Records(_))
+                                {
+                                    judged.extend(v.judged);
+                                }
                             }
                         }
-                        let systems: Vec<Value> = c.systems.iter().map(|(s, l)| json!({"id": s, "level": l.as_str(), "css": css(*l)})).collect();
+                        let mut seen = BTreeSet::new();
+                        judged.retain(|j| seen.insert(j.cited.clone()));
+                        let more_evidence = judged.len().saturating_sub(EVIDENCE_SHOWN);
+                        for j in &judged {
+                            for f in &j.files {
+                                cited.entry(f.clone()).or_default().insert(c.id.clone());
+                            }
+                        }
+                        judged.truncate(EVIDENCE_SHOWN);
+                        let evidence: Vec<Value> = judged.iter().map(|j| evidence_row(&link, j)).collect();
+                        let (systems, counts, short) = systems_view(c);
+                        if let Some(e) = p
+                            .catalog
+                            .get(&c.id)
+                            .and_then(|ctl| explain(p, g, &judge, ctl, None))
+                        {
+                            explanations.push(explanation_view(&e));
+                        }
                         json!({
                             "id": c.id, "title": c.title, "level": c.level.as_str(), "css": css(c.level),
                             "overall": level_view(c.overall), "owner": c.owner, "reason": c.reason,
+                            "anchor": anchor(&c.id), "more_evidence": more_evidence,
+                            "system_count": c.systems.len(), "short": short,
                         })
                         .with("systems", systems)
+                        .with("system_counts", counts)
                         .with("evidence", evidence)
                     })
                     .collect();
@@ -225,7 +315,34 @@ pub fn report_view(i: &Inputs) -> Value {
     let systems: Vec<Value> = inv
         .systems
         .iter()
-        .map(|s| classification_view(s, &classify(s, act, i.as_of)))
+        .map(|s| {
+            // System-level evidence (model cards, validation reports) and
+            // data provenance, linked and in the evidence index.
+            let mut links = Vec::new();
+            let retired = s.lifecycle == crate::model::Lifecycle::Retired;
+            for e in s.evidence.iter() {
+                for f in ev.resolve(e.path(), None).files {
+                    if !retired {
+                        cited
+                            .entry(f.clone())
+                            .or_default()
+                            .insert(format!("system {}", s.id));
+                    }
+                    links.push(json!({"path": f, "href": link.href(&f)}));
+                }
+            }
+            for d in &s.data {
+                if let Some(pv) = &d.provenance {
+                    for f in ev.resolve(pv, None).files {
+                        cited
+                            .entry(f)
+                            .or_default()
+                            .insert(format!("data set {} of {}", d.id, s.id));
+                    }
+                }
+            }
+            classification_view(s, &classify(s, act, i.as_of)).with("evidence", links)
+        })
         .collect();
 
     let ias: Vec<Value> = inv
@@ -368,6 +485,7 @@ pub fn report_view(i: &Inputs) -> Value {
     .with("risks", risks)
     .with("findings", findings)
     .with("evidence_index", evidence_index)
+    .with("explanations", explanations)
 }
 
 /// Setting a field of a JSON object by moving the value in.
