@@ -158,6 +158,10 @@ pub struct Diagnostic {
     pub control: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub system: Option<String>,
+    /// Every system it concerns, when it concerns several (one finding per
+    /// supplier names each system it supplies); `system` is then unset.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub systems: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -176,6 +180,7 @@ impl Diagnostic {
             message: message.into(),
             control: None,
             system: None,
+            systems: Vec::new(),
             location: None,
             help: None,
             waived_by: None,

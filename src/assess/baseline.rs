@@ -106,12 +106,12 @@ pub fn regressions(gap: &Gap, baseline_json: &str) -> Result<Vec<Regression>, Ba
             });
         }
         for (s, l) in &c.systems {
-            if let Some(bl) = b.systems.get(s)
+            if let Some(bl) = b.systems.get(s.as_str())
                 && down(*bl, *l)
             {
                 out.push(Regression {
                     control: c.id.clone(),
-                    system: Some(s.clone()),
+                    system: Some(s.0.clone()),
                     from: *bl,
                     to: *l,
                 });

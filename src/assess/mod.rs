@@ -96,8 +96,8 @@ pub struct ControlGap {
     pub kind: &'static str,
     /// The organisation scope, from the top-level statement.
     pub level: Level,
-    /// Each system the control applies to.
-    pub systems: BTreeMap<String, Level>,
+    /// Each system the control applies to, in natural order of ids.
+    pub systems: BTreeMap<Natural, Level>,
     /// The lowest of the above, not-applicable ones aside.
     pub overall: Level,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -290,7 +290,15 @@ impl<'a> Assessor<'a> {
             })
             .filter_map(|f| {
                 let c = project.catalog.get(f.control.as_deref()?)?;
-                Some((c.id.clone(), f.system.clone()))
+                Some((c, f))
+            })
+            .flat_map(|(c, f)| {
+                // A finding on several systems caps each of them.
+                let many = f.systems.iter().map(|s| Some(s.clone()));
+                let one = (f.systems.is_empty()).then(|| f.system.clone());
+                many.chain(one)
+                    .map(|s| (c.id.clone(), s))
+                    .collect::<Vec<_>>()
             })
             .collect();
         let inv = &project.inventory;
@@ -689,7 +697,7 @@ pub fn gap_for(project: &Project, as_of: Date, ev: &Evidence, focus: Option<usiz
         let mut reasons = Vec::new();
         for (i, s) in inv.systems.iter().enumerate() {
             if let Some(v) = judge.verdict(at, Some(i)) {
-                systems.insert(s.id.0.clone(), v.level);
+                systems.insert(Natural(s.id.0.clone()), v.level);
                 reasons.push((i, v.level, v.reason));
             }
         }
@@ -813,13 +821,13 @@ impl Gap {
             .controls
             .into_iter()
             .filter_map(|mut c| {
-                let l = *c.systems.get(&key)?;
+                let l = *c.systems.get(&Natural(key.clone()))?;
                 c.level = l;
                 c.overall = l;
                 if let Some(r) = c.focus_reason.take() {
                     c.reason = r;
                 }
-                c.systems.retain(|k, _| k == &key);
+                c.systems.retain(|k, _| k.0 == key);
                 Some(c)
             })
             .collect();

@@ -113,6 +113,17 @@ pub struct CheckArgs {
     pub common: Common,
     #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
     pub format: CheckFormat,
+    /// Order of the findings: by place (file, line), by rule, or by the EU AI
+    /// Act tier of the system they concern (prohibited and high-risk first).
+    #[arg(long, value_enum, default_value_t = CheckSort::File)]
+    pub sort: CheckSort,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum CheckSort {
+    File,
+    Rule,
+    Tier,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -10,7 +10,16 @@ pub(super) fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
         CheckFormat::Human => None,
     };
     let project = load(a.common.path.as_deref(), json_cmd)?;
-    let findings = rules::run(&project, as_of);
+    let mut findings = rules::run(&project, as_of);
+    match a.sort {
+        // `rules::run` orders by place already.
+        CheckSort::File => {}
+        CheckSort::Rule => findings.sort_by_key(|f| f.rule.as_str().to_string()),
+        CheckSort::Tier => {
+            let tiers = rules::system_tiers(&project, as_of);
+            findings.sort_by_key(|f| (rules::tier_rank(f, &tiers), f.severity));
+        }
+    }
     let deny = project.config.gate.deny.as_deref();
     let failed = findings.iter().any(|f| rules::denied(f, deny));
     let checked = Checked {

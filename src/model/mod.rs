@@ -222,6 +222,11 @@ impl Inventory {
         self.index().systems.get(id.as_key()).copied()
     }
 
+    /// The position in `suppliers` of the supplier with this id (ignoring case).
+    pub fn supplier_position(&self, id: &Id) -> Option<usize> {
+        self.index().suppliers.get(id.as_key()).copied()
+    }
+
     /// The supplier with this id (ignoring case).
     pub fn supplier(&self, id: &Id) -> Option<&Supplier> {
         let i = *self.index().suppliers.get(id.as_key())?;

@@ -4,7 +4,7 @@ use crate::diag::{self, Severity};
 use crate::load::Project;
 use crate::model::Date;
 use crate::render::term::{GREEN, RED, paint, plural};
-use crate::render::views::{CheckView, Counts};
+use crate::render::views::{CheckView, Counts, RuleCount};
 use crate::render::{Cx, Output, Render, ci};
 use crate::rules::Finding;
 
@@ -22,6 +22,31 @@ pub fn counts(findings: &[Finding]) -> Counts {
         note: live(Severity::Note),
         waived: findings.iter().filter(|f| f.waived_by.is_some()).count(),
     }
+}
+
+/// Live findings per rule and severity, the most frequent first.
+pub fn by_rule(findings: &[Finding]) -> Vec<RuleCount> {
+    let mut m: std::collections::BTreeMap<(String, Severity), usize> = Default::default();
+    for f in findings.iter().filter(|f| f.waived_by.is_none()) {
+        *m.entry((f.rule.as_str().to_string(), f.severity))
+            .or_default() += 1;
+    }
+    let mut v: Vec<RuleCount> = m
+        .into_iter()
+        .map(|((rule, severity), count)| RuleCount {
+            rule,
+            severity: severity.as_str(),
+            count,
+        })
+        .collect();
+    v.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.rule.cmp(&b.rule)));
+    v
+}
+
+/// Every statement of the inventory: the organisation's and each system's.
+pub fn statements(project: &Project) -> usize {
+    let inv = &project.inventory;
+    inv.controls.len() + inv.systems.iter().map(|s| s.controls.len()).sum::<usize>()
 }
 
 /// Every rule run on a project, as `aims check` shows it.
@@ -45,6 +70,7 @@ impl Render for Checked<'_> {
             as_of: self.as_of,
             files: &self.project.files,
             summary: counts(self.findings),
+            by_rule: by_rule(self.findings),
             passed: self.passed,
             findings: self.findings,
         }
@@ -71,7 +97,24 @@ impl Checked<'_> {
         } else {
             diag::render(live, &project.sources, color)
         };
+        let per_rule = by_rule(self.findings);
+        if !cx.quiet && per_rule.len() > 1 {
+            let width = per_rule
+                .iter()
+                .map(|r| r.count.to_string().len())
+                .max()
+                .unwrap_or(1);
+            text.push_str("Findings by rule:\n");
+            for r in &per_rule {
+                text.push_str(&format!(
+                    "  {:>width$}  {:<7}  {}\n",
+                    r.count, r.severity, r.rule
+                ));
+            }
+            text.push('\n');
+        }
         let systems = project.inventory.systems.len();
+        let stated = statements(project);
         let summary = format!(
             "{}: {} file{}, {} system{}, {} statement{}; {} error{}, {} warning{}, {} note{}{} (as of {})\n",
             if failed {
@@ -83,8 +126,8 @@ impl Checked<'_> {
             plural(project.files.len()),
             systems,
             plural(systems),
-            project.inventory.controls.len(),
-            plural(project.inventory.controls.len()),
+            stated,
+            plural(stated),
             c.error,
             plural(c.error),
             c.warning,

@@ -17,7 +17,6 @@ use crate::assess::evidence::{Evidence, Freshness, Judged};
 use crate::assess::{Assessor, Basis};
 use crate::assess::{Gap, Level, Regression};
 use crate::load::Project;
-use crate::model::natural_cmp;
 use crate::model::*;
 use crate::render::explain::{Explanation, explain};
 
@@ -140,8 +139,7 @@ fn anchor(id: &str) -> String {
 /// level and the systems below `evidenced` (a portfolio).
 fn systems_view(c: &crate::assess::ControlGap) -> (Vec<Value>, Vec<Value>, Value) {
     let few = c.systems.len() <= SYSTEM_BADGES;
-    let mut ids: Vec<(&String, &Level)> = c.systems.iter().collect();
-    ids.sort_by(|a, b| natural_cmp(a.0, b.0));
+    let ids: Vec<(&crate::model::Natural, &Level)> = c.systems.iter().collect();
     let systems: Vec<Value> = if few {
         ids.iter()
             .map(|(s, l)| json!({"id": s, "level": l.as_str(), "css": css(**l)}))

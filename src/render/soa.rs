@@ -63,7 +63,7 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
                 _ => org,
             };
             let level = match system {
-                Some(s) => c.systems.get(&s.id.0).copied().unwrap_or(c.level),
+                Some(s) => c.systems.get(&Natural(s.id.0.clone())).copied().unwrap_or(c.level),
                 None => c.level,
             };
             let (applicability, justification) =

@@ -50,8 +50,18 @@ pub struct CheckView<'a> {
     pub as_of: Date,
     pub files: &'a [String],
     pub summary: Counts,
+    /// Live findings per rule and severity, the most frequent first.
+    pub by_rule: Vec<RuleCount>,
     pub passed: bool,
     pub findings: &'a [Finding],
+}
+
+/// How many live findings one rule gave at one severity.
+#[derive(Serialize, Debug, Clone)]
+pub struct RuleCount {
+    pub rule: String,
+    pub severity: &'static str,
+    pub count: usize,
 }
 
 /// One system of `aims classify --format json`.

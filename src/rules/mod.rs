@@ -59,11 +59,63 @@ impl Ctx<'_> {
             message,
             control: control.map(str::to_string),
             system: system.map(|s| s.0.clone()),
+            systems: Vec::new(),
             location: Some(location),
             help: Some(r.fix.to_string()),
             waived_by: None,
         });
     }
+
+    /// A finding that concerns several systems at once.
+    fn push_systems(
+        &mut self,
+        rule: RuleId,
+        message: String,
+        control: Option<&str>,
+        systems: Vec<String>,
+        location: Location,
+    ) {
+        self.push(rule, message, control, None, location);
+        if let Some(f) = self.out.last_mut() {
+            f.systems = systems;
+        }
+    }
+}
+
+/// Each system's EU AI Act tier rank by lowercase id: prohibited 0, high 1,
+/// limited 2, minimal 3, out of scope 4, not assessed 5.
+pub fn system_tiers(project: &Project, as_of: Date) -> std::collections::HashMap<String, u8> {
+    project
+        .inventory
+        .systems
+        .iter()
+        .map(|s| {
+            let c = crate::assess::classify::classify(s, &project.catalog.ai_act, as_of);
+            let rank = if !c.assessed {
+                5
+            } else {
+                match c.tier.as_str() {
+                    "prohibited" => 0,
+                    "high" => 1,
+                    "limited" => 2,
+                    "minimal" => 3,
+                    _ => 4,
+                }
+            };
+            (s.id.0.to_ascii_lowercase(), rank)
+        })
+        .collect()
+}
+
+/// Where a finding sorts by tier: by the highest tier of the systems it
+/// concerns; organisation-wide findings after every system's.
+pub fn tier_rank(f: &Finding, tiers: &std::collections::HashMap<String, u8>) -> u8 {
+    f.system
+        .iter()
+        .chain(&f.systems)
+        .filter_map(|s| tiers.get(&s.to_ascii_lowercase()).copied())
+        .min()
+        .unwrap_or(6)
 }
 
 /// Run every rule, apply `[rules]` levels and waivers, and sort.

@@ -3,28 +3,48 @@
 use super::{Ctx, RuleId};
 use crate::model::*;
 
-/// A bought-in system in use needs a supplier assessed for due diligence.
+/// A bought-in system in use needs a supplier assessed for due diligence:
+/// one finding per supplier, naming every system it supplies (a portfolio
+/// buys many systems from one supplier; the fix is one record).
 pub(super) fn suppliers(cx: &mut Ctx) {
     let inv = cx.inv;
+    let mut by_supplier: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
     for s in inv
         .systems
         .iter()
         .filter(|s| s.lifecycle != Lifecycle::Retired)
     {
         if let Some(sup) = &s.supplier
-            && let Some(supplier) = inv.supplier(sup)
-            && supplier.due_diligence.is_none()
+            && let Some(at) = inv.supplier_position(sup)
+            && inv.suppliers[at].due_diligence.is_none()
         {
-            cx.push(
-                RuleId::SupplierNoDueDiligence,
-                format!(
-                    "system `{}` is bought in from `{}`, which has no recorded due diligence",
-                    s.id, supplier.id
-                ),
-                Some("A.10.3"),
-                Some(&s.id),
-                supplier.src.loc(),
-            );
+            by_supplier.entry(at).or_default().push(s.id.0.clone());
         }
+    }
+    for (at, mut systems) in by_supplier {
+        let supplier = &inv.suppliers[at];
+        systems.sort_by(|a, b| natural_cmp(a, b));
+        systems.dedup();
+        let named: Vec<String> = systems.iter().take(10).map(|s| format!("`{s}`")).collect();
+        let more = match systems.len() {
+            n if n > 10 => format!(" and {} more", n - 10),
+            _ => String::new(),
+        };
+        let what = if systems.len() == 1 {
+            format!("system {}", named[0])
+        } else {
+            format!("{} systems: {}{more}", systems.len(), named.join(", "))
+        };
+        cx.push_systems(
+            RuleId::SupplierNoDueDiligence,
+            format!(
+                "supplier `{}` has no recorded due diligence; {what} {} bought in from it",
+                supplier.id,
+                if systems.len() == 1 { "is" } else { "are" }
+            ),
+            Some("A.10.3"),
+            systems,
+            supplier.src.loc(),
+        );
     }
 }

@@ -81,6 +81,7 @@ pub(super) fn apply_waivers(
     for w in waivers {
         if w.expires < as_of {
             extra.push(Finding {
+                systems: Vec::new(),
                 rule: RuleId::WaiverExpired.into(),
                 severity: Severity::Error,
                 message: format!(
@@ -117,6 +118,7 @@ pub(super) fn apply_waivers(
         }
         if !used {
             extra.push(Finding {
+                systems: Vec::new(),
                 rule: RuleId::WaiverUnused.into(),
                 severity: Severity::Warning,
                 message: format!("waiver `{}` matches no finding ({})", w.id, describe(w)),
