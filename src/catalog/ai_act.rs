@@ -26,6 +26,10 @@ pub struct ActEntry {
     pub area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<CatalogRole>,
+    /// For a prohibited practice: the `dates` key from which the ban
+    /// applies, when not `prohibitions` (the Omnibus bans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     pub summary: String,
 }
 
@@ -39,6 +43,12 @@ pub struct Obligation {
     pub tiers: Vec<String>,
     pub roles: Vec<CatalogRole>,
     pub date: String,
+    /// Art. 111: the `dates` key that applies instead to a system placed on
+    /// the market before `date`, and the paragraph that says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_basis: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }

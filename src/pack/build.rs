@@ -197,7 +197,7 @@ pub fn assemble(
             .iter()
             .map(|(id, c)| PackClassifiedView {
                 id,
-                tier: c.tier,
+                tier: c.tier_name(),
                 basis: &c.basis,
                 obligations: &c.obligations,
             })

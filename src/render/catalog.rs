@@ -1,6 +1,6 @@
 //! `aims controls`'s results: the catalogue, and one control in full.
 
-use crate::catalog::{Catalog, CatalogRole, Control, Kind, Stage};
+use crate::catalog::{Catalog, Control, Kind, Stage};
 use crate::render::escape;
 use crate::render::term::{Table, plural};
 use crate::render::views::{CatalogView, ControlView, EditionView};
@@ -40,10 +40,7 @@ impl Catalogue<'_> {
             let roles: Vec<&str> = c
                 .roles
                 .iter()
-                .map(|r| match r {
-                    CatalogRole::Provider => "provider",
-                    CatalogRole::Deployer => "deployer",
-                })
+                .map(|r| r.as_str())
                 .collect();
             t.row(vec![
                 c.id.clone(),

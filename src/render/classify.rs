@@ -103,14 +103,14 @@ impl Classified<'_> {
                     .map(|d| format!(" (was {d})"))
                     .unwrap_or_default();
                 out.push_str(&format!(
-                    "  {when:<10}  {:<10} {:<9} {}{moved}\n",
+                    "  {when:<10}  {:<18} {:<11} {}{moved}\n",
                     o.article,
-                    o.role,
+                    o.holder(),
                     truncate(&o.title, 46)
                 ));
             }
         }
-        out.push_str("\n\"was\": the date as adopted in 2024, before the Digital Omnibus on AI moved it.\nOverride dates in aims.toml [regulation.dates].\n");
+        out.push_str("\n\"provider's\", \"deployer's\": a duty another operator of the system carries.\n\"was\": the date as adopted in 2024, before the Digital Omnibus on AI moved it.\nOverride dates in aims.toml [regulation.dates].\n");
         out
     }
 }

@@ -137,7 +137,7 @@ fn classification_view(s: &System, c: &Classification) -> Value {
         .iter()
         .map(|o| {
             json!({
-                "article": o.article, "title": o.title, "role": o.role,
+                "article": o.article, "title": o.title, "role": o.holder(),
                 "date": o.applies_from.to_string(), "in_force": o.in_force,
                 "original": o.original_date.map(|d| d.to_string()),
             })

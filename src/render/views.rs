@@ -61,7 +61,8 @@ pub struct ClassifiedView<'a> {
     pub name: &'a str,
     pub role: SystemRole,
     pub lifecycle: Lifecycle,
-    pub tier: Tier,
+    /// A [`Tier`], or `not-assessed` with no `eu_ai_act` block.
+    pub tier: &'static str,
     pub declared_tier: Option<Tier>,
     pub assessed: bool,
     pub gpai: Gpai,
@@ -76,7 +77,7 @@ impl<'a> ClassifiedView<'a> {
             name: &s.name,
             role: s.role,
             lifecycle: s.lifecycle,
-            tier: c.tier,
+            tier: c.tier_name(),
             declared_tier: s.eu_ai_act.as_ref().and_then(|e| e.declared_tier),
             assessed: c.assessed,
             gpai: c.gpai,
@@ -238,7 +239,8 @@ pub struct PackGapView<'a> {
 #[derive(Serialize)]
 pub struct PackClassifiedView<'a> {
     pub id: &'a Id,
-    pub tier: Tier,
+    /// As in [`ClassifiedView`]: `not-assessed` with no `eu_ai_act` block.
+    pub tier: &'static str,
     pub basis: &'a [String],
     pub obligations: &'a [ObligationDue],
 }

@@ -28,11 +28,21 @@ fn run(role: &str, eu: &str) -> Classification {
     classify(&system(role, eu), act(), date("2026-11-23"))
 }
 
+/// The duties the organisation carries in `role`.
 fn ids(c: &Classification, role: &str) -> Vec<String> {
     c.obligations
         .iter()
-        .filter(|o| o.role == role)
+        .filter(|o| o.role == role && o.carried_by == Carrier::This)
         .map(|o| o.id.clone())
+        .collect()
+}
+
+/// The duties shown as another operator's, as `(id, role)`.
+fn others(c: &Classification) -> Vec<(String, String)> {
+    c.obligations
+        .iter()
+        .filter(|o| o.carried_by == Carrier::Other)
+        .map(|o| (o.id.clone(), o.role.clone()))
         .collect()
 }
 
@@ -116,20 +126,23 @@ fn annex_iii_points_are_cited_in_annex_order() {
 #[test]
 fn high_risk_deployer_gets_art_26_and_art_27_only_when_a_fria_is_due() {
     let plain = run("deployer", "{annex_iii: [employment-recruitment]}");
-    assert_eq!(ids(&plain, "deployer"), ["art-4", "art-26"]);
+    assert_eq!(ids(&plain, "deployer"), ["art-4", "art-26", "art-86"]);
     assert!(ids(&plain, "provider").is_empty());
 
     let public = run(
         "deployer",
         "{annex_iii: [employment-recruitment], public_service: true}",
     );
-    assert_eq!(ids(&public, "deployer"), ["art-4", "art-26", "art-27"]);
+    assert_eq!(
+        ids(&public, "deployer"),
+        ["art-4", "art-26", "art-27", "art-86"]
+    );
 
     for point in ["creditworthiness", "insurance-life-health"] {
         let c = run("deployer", &format!("{{annex_iii: [{point}]}}"));
         assert_eq!(
             ids(&c, "deployer"),
-            ["art-4", "art-26", "art-27"],
+            ["art-4", "art-26", "art-27", "art-86"],
             "{point}"
         );
         assert_eq!(get(&c, "art-27", "deployer").date_key, DATE_ANNEX_III);
@@ -146,7 +159,7 @@ fn provider_and_deployer_gets_both_lists_once() {
         "{annex_iii: [insurance-life-health]}",
     );
     assert!(ids(&c, "provider").contains(&"art-9".to_string()));
-    assert_eq!(ids(&c, "deployer"), ["art-4", "art-26", "art-27"]);
+    assert_eq!(ids(&c, "deployer"), ["art-4", "art-26", "art-27", "art-86"]);
     let art4: Vec<&str> = c
         .obligations
         .iter()
@@ -158,7 +171,10 @@ fn provider_and_deployer_gets_both_lists_once() {
 
 #[test]
 fn safety_component_is_high_on_the_annex_i_date() {
-    let c = run("provider", "{safety_component: true}");
+    let c = run(
+        "provider",
+        "{safety_component: true, third_party_assessment: true}",
+    );
     assert_eq!(c.tier, Tier::High);
     assert_eq!(c.basis, ["Art. 6(1)"]);
     let o = get(&c, "art-9", "provider");
@@ -171,7 +187,7 @@ fn safety_component_is_high_on_the_annex_i_date() {
 fn both_grounds_take_the_earlier_date() {
     let c = run(
         "provider",
-        "{safety_component: true, annex_iii: [critical-infrastructure]}",
+        "{safety_component: true, third_party_assessment: true, annex_iii: [critical-infrastructure]}",
     );
     assert_eq!(c.basis, ["Art. 6(1)", "Annex III 2", "Art. 6(2)"]);
     assert_eq!(get(&c, "art-9", "provider").date_key, DATE_ANNEX_III);
@@ -185,7 +201,7 @@ fn both_grounds_take_the_earlier_date() {
     }
     let s = system(
         "provider",
-        "{safety_component: true, annex_iii: [critical-infrastructure]}",
+        "{safety_component: true, third_party_assessment: true, annex_iii: [critical-infrastructure]}",
     );
     let c = classify(&s, &moved, date("2026-11-23"));
     let o = get(&c, "art-9", "provider");
@@ -205,8 +221,12 @@ fn art_6_3_exception_without_profiling_falls_through_with_its_duties() {
     assert_eq!(c.tier, Tier::Minimal);
     assert_eq!(c.basis, ["Art. 6(3)(a)"]);
     assert_eq!(ids(&c, "provider"), ["art-4", "art-6-4", "art-49-2"]);
+    // Art. 6(4) sits in Chapter III Section 1, which the Omnibus defers.
     let o = get(&c, "art-6-4", "provider");
-    assert_eq!((o.date_key.as_str(), o.in_force), ("general", true));
+    assert_eq!(
+        (o.date_key.as_str(), o.in_force),
+        ("high-risk-annex-iii", false)
+    );
 
     // Same claim, with transparency: limited, exception cited first.
     let c = run(
@@ -336,18 +356,27 @@ fn gpai_adds_its_articles_on_top_of_the_tier() {
     );
     assert_eq!(c.tier, Tier::Limited);
     assert_eq!(c.gpai, Gpai::GpaiSystemic);
-    assert_eq!(c.basis, ["Art. 50(1)", "Art. 50(2)", "Art. 53", "Art. 55"]);
+    assert_eq!(
+        c.basis,
+        [
+            "Art. 50(1)",
+            "Art. 50(2)",
+            "Art. 53(1)(a)-(b)",
+            "Art. 53(1)(c)-(d)",
+            "Art. 55"
+        ]
+    );
     assert_eq!(
         ids(&c, "provider"),
-        ["art-4", "art-50-1", "art-50-2", "art-53", "art-55"]
+        ["art-4", "art-50-1", "art-50-2", "art-53", "art-53-1-c", "art-55"]
     );
     let o = get(&c, "art-55", "provider");
     assert_eq!((o.date_key.as_str(), o.in_force), ("gpai", true));
 
     let c = run("provider", "{gpai: gpai}");
     assert_eq!(c.tier, Tier::Minimal);
-    assert_eq!(c.basis, ["Art. 53"]);
-    assert_eq!(ids(&c, "provider"), ["art-4", "art-53"]);
+    assert_eq!(c.basis, ["Art. 53(1)(a)-(b)", "Art. 53(1)(c)-(d)"]);
+    assert_eq!(ids(&c, "provider"), ["art-4", "art-53", "art-53-1-c"]);
 
     // The model provider's duties are not a deployer's.
     let c = run("deployer", "{gpai: gpai-systemic}");
@@ -376,9 +405,10 @@ fn out_of_scope_cites_art_2_and_owes_nothing() {
     assert!(c.assessed);
     assert!(c.obligations.is_empty());
     // `in_scope` missing means in scope.
-    assert_eq!(run("provider", "{safety_component: true}").tier, Tier::High);
+    let annex_i = "safety_component: true, third_party_assessment: true";
+    assert_eq!(run("provider", &format!("{{{annex_i}}}")).tier, Tier::High);
     assert_eq!(
-        run("provider", "{in_scope: true, safety_component: true}").tier,
+        run("provider", &format!("{{in_scope: true, {annex_i}}}")).tier,
         Tier::High
     );
 }
@@ -412,7 +442,10 @@ fn in_force_follows_as_of() {
 
 #[test]
 fn serialises_as_the_contract_shows() {
-    let c = run("provider", "{safety_component: true}");
+    let c = run(
+        "provider",
+        "{safety_component: true, third_party_assessment: true}",
+    );
     let v = serde_json::to_value(&c).unwrap();
     assert_eq!(v["tier"], "high");
     assert_eq!(v["gpai"], "none");
@@ -420,6 +453,7 @@ fn serialises_as_the_contract_shows() {
     assert_eq!(art4["id"], "art-4");
     assert_eq!(art4["applies_from"], "2025-02-02");
     assert!(art4.get("original_date").is_none());
+    assert_eq!(art4["carried_by"], "self");
     assert_eq!(v["obligations"][1]["original_date"], "2027-08-02");
 }
 
@@ -428,7 +462,17 @@ fn every_catalogue_condition_and_tier_is_understood() {
     for o in &act().obligations {
         if let Some(c) = &o.condition {
             assert!(
-                ["fria", "art6-3-exception", "transparency"].contains(&c.as_str()),
+                [
+                    "fria",
+                    "art6-3-exception",
+                    "transparency",
+                    "prohibited",
+                    "annex-iii-not-2",
+                    "annex-iii-point-2",
+                    "public-body-annex-iii",
+                    "not-open-source-gpai"
+                ]
+                .contains(&c.as_str()),
                 "{}: unknown condition {c}",
                 o.id
             );
@@ -502,7 +546,13 @@ fn fixtures_classify_as_their_comments_say() {
             include_str!("../../../tests/fixtures/classify/limited-gpai.yaml"),
             "support-assistant",
             Tier::Limited,
-            &["Art. 50(1)", "Art. 50(2)", "Art. 53", "Art. 55"],
+            &[
+                "Art. 50(1)",
+                "Art. 50(2)",
+                "Art. 53(1)(a)-(b)",
+                "Art. 53(1)(c)-(d)",
+                "Art. 55",
+            ],
         ),
         (
             include_str!("../../../tests/fixtures/classify/out-of-scope.yaml"),
