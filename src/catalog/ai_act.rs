@@ -117,6 +117,23 @@ mod tests {
                 o.date
             );
         }
+        // Art. 111 transitions and the Omnibus bans name dates that exist.
+        for o in &act.obligations {
+            if let Some(ex) = &o.existing {
+                assert!(act.date(ex).is_some(), "{}: unknown {ex}", o.id);
+                assert!(o.existing_basis.is_some(), "{}", o.id);
+            }
+        }
+        for e in &act.prohibited {
+            if let Some(d) = &e.date {
+                assert!(act.date(d).is_some(), "{}: unknown {d}", e.key);
+                assert!(
+                    act.obligations.iter().any(|o| &o.date == d),
+                    "no obligation dated {d} for {}",
+                    e.key
+                );
+            }
+        }
         assert_eq!(
             act.date("prohibitions").unwrap().date.to_string(),
             "2025-02-02"

@@ -37,11 +37,7 @@ impl Catalogue<'_> {
     fn table(&self) -> String {
         let mut t = Table::new(&["ID", "Title", "Group", "Judged for", "Roles"]);
         for c in &self.0.controls {
-            let roles: Vec<&str> = c
-                .roles
-                .iter()
-                .map(|r| r.as_str())
-                .collect();
+            let roles: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
             t.row(vec![
                 c.id.clone(),
                 c.title.clone(),
