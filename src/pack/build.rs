@@ -79,6 +79,9 @@ fn citations(project: &Project) -> Vec<(String, String, Option<String>)> {
     for a in &inv.audits {
         refs(&mut out, &a.evidence.0, format!("audit {}", a.id));
     }
+    for i in &inv.incidents {
+        refs(&mut out, &i.evidence.0, format!("incident {}", i.id));
+    }
     out
 }
 

@@ -102,12 +102,12 @@ impl Classified<'_> {
                     .original_date
                     .map(|d| format!(" (was {d})"))
                     .unwrap_or_default();
-                out.push_str(&format!(
-                    "  {when:<10}  {:<18} {:<11} {}{moved}\n",
-                    o.article,
-                    o.holder(),
-                    truncate(&o.title, 46)
-                ));
+                let head = format!("  {when:<10}  {:<12} {:<10} ", o.article, o.holder());
+                // The title takes what is left of a 100-column line.
+                let room = 100usize
+                    .saturating_sub(head.chars().count() + moved.chars().count())
+                    .max(12);
+                out.push_str(&format!("{head}{}{moved}\n", truncate(&o.title, room)));
             }
         }
         out.push_str("\n\"provider's\", \"deployer's\": a duty another operator of the system carries.\n\"was\": the date as adopted in 2024, before the Digital Omnibus on AI moved it.\nOverride dates in aims.toml [regulation.dates].\n");
