@@ -18,7 +18,10 @@ use crate::load::Project;
 use crate::load::safe::Root;
 use crate::model::{Date, EvidenceRef, Id};
 use crate::render::output::envelope;
-use crate::render::views::{PackClassificationView, PackClassifiedView, PackGapView, PackGateView};
+use crate::render::views::{
+    IncidentView, PackClassificationView, PackClassifiedView, PackGapView, PackGateView,
+    PackIncidentsView,
+};
 use crate::render::write::Guard;
 use crate::render::{escape, report, soa, templates};
 
@@ -209,6 +212,19 @@ pub fn assemble(
     entries.push(Entry {
         path: "data/classification.json".into(),
         content: bytes(envelope("classify", classification)?),
+    });
+    let incidents = PackIncidentsView {
+        as_of,
+        incidents: project
+            .inventory
+            .incidents
+            .iter()
+            .map(IncidentView::new)
+            .collect(),
+    };
+    entries.push(Entry {
+        path: "data/incidents.json".into(),
+        content: bytes(envelope("incidents", incidents)?),
     });
     entries.extend(inventory_entries(project)?);
     let (files, left_out) = evidence_files(project, evidence);

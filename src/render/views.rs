@@ -251,3 +251,50 @@ pub struct PackClassificationView<'a> {
     pub as_of: Date,
     pub systems: Vec<PackClassifiedView<'a>>,
 }
+
+/// One incident in a pack's `data/incidents.json`, with the Art. 73
+/// deadline it was judged by.
+#[derive(Serialize)]
+pub struct IncidentView<'a> {
+    pub id: &'a Id,
+    pub system: &'a Id,
+    pub occurred: Date,
+    pub aware: Date,
+    pub serious: bool,
+    pub kind: crate::model::IncidentKind,
+    /// Days after `aware` within which a provider reports a serious incident.
+    pub deadline_days: i64,
+    /// The Art. 73 paragraph that sets it.
+    pub deadline_basis: &'static str,
+    pub reported: Option<Date>,
+    pub authority: Option<&'a str>,
+    pub nonconformity: Option<&'a Id>,
+    pub evidence: Vec<&'a str>,
+}
+
+impl<'a> IncidentView<'a> {
+    pub fn new(i: &'a crate::model::Incident) -> Self {
+        let (deadline_days, deadline_basis) = i.deadline();
+        IncidentView {
+            id: &i.id,
+            system: &i.system,
+            occurred: i.occurred,
+            aware: i.aware,
+            serious: i.serious,
+            kind: i.kind.unwrap_or(crate::model::IncidentKind::Other),
+            deadline_days,
+            deadline_basis,
+            reported: i.reported,
+            authority: i.authority.as_deref(),
+            nonconformity: i.nonconformity.as_ref(),
+            evidence: i.evidence.iter().map(|e| e.path()).collect(),
+        }
+    }
+}
+
+/// `data/incidents.json` in a pack.
+#[derive(Serialize)]
+pub struct PackIncidentsView<'a> {
+    pub as_of: Date,
+    pub incidents: Vec<IncidentView<'a>>,
+}
