@@ -121,6 +121,7 @@ pub struct Incident {
     /// 2 days), `serious-harm` or `other` (Art. 73(2): 15 days). Default `other`.
     #[serde(default)]
     pub kind: Option<IncidentKind>,
+    /// What happened, and to whom.
     #[serde(default)]
     pub description: Option<String>,
     /// When it was reported to the market surveillance authority.

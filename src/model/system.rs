@@ -194,8 +194,9 @@ pub struct EuAiAct {
     #[serde(default)]
     pub public_service: bool,
     /// The organisation is a public authority, or a Union institution, body,
-    /// office or agency (or acts on behalf of one): deployers register their
-    /// use of Annex III systems (Art. 26(8), 49(3)), Art. 27(1) applies, and
+    /// office or agency (or acts on behalf of one); for a provider, the
+    /// system is intended to be used by one. Deployers register their use of
+    /// Annex III systems (Art. 26(8), 49(3)), Art. 27(1) applies, and
     /// Art. 111(2) sets 2030-08-02 for systems already on the market.
     /// Default false.
     #[serde(default)]
@@ -207,7 +208,9 @@ pub struct EuAiAct {
     #[serde(default)]
     pub open_source: bool,
     /// When the system (or its GPAI model) was first placed on the EU market
-    /// or put into service, for the Art. 111 transitions.
+    /// or put into service, for the Art. 111 transitions. A high-risk system
+    /// placed before its application date is covered once `changed` (read
+    /// as a significant change in design) is on or after that date.
     #[serde(default)]
     pub placed_on_market: Option<Date>,
     /// Art. 25(1)(a): the organisation puts its name or trademark on a

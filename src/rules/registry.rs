@@ -204,7 +204,7 @@ rule_table! {
             fix: "Cite the documents or records that show the control working under `evidence:`.";
         EuAiActProhibited = "eu-ai-act/prohibited", Error, caps_level: true, waivable: true,
             summary: "A system is a prohibited AI practice",
-            explain: "Art. 5 of the EU AI Act bans these practices outright since 2 February 2025; no control makes them acceptable.",
+            explain: "Art. 5 of the EU AI Act bans these practices outright, since 2 February 2025 (Art. 5(1)(a)-(h)) or from 2 December 2026 (the Digital Omnibus bans of non-consensual intimate imagery and child sexual abuse material); no control makes them acceptable.",
             fix: "Withdraw the system from the EU market and from use in the EU, or change it so that no `prohibited` key applies.";
         EuAiActTierMismatch = "eu-ai-act/tier-mismatch", Error, caps_level: true, waivable: true,
             summary: "The declared EU AI Act tier differs from the computed one",

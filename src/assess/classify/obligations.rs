@@ -43,7 +43,7 @@ pub(super) fn obligations(
         // Art. 111(2): a high-risk system already on the market is covered
         // only once significantly changed after the date, except that a
         // public authority's must comply by 2030-08-02.
-        if o.date == DATE_HIGH_RISK && before(date) && !f.changed.is_some_and(|c| c >= date.date) {
+        if o.date == DATE_HIGH_RISK && before(date) && f.changed.is_none_or(|c| c < date.date) {
             match act.date(DATE_ART111_PUBLIC) {
                 Some(d) if f.public_body => {
                     (date_key, date) = (d.key.as_str(), d);

@@ -918,7 +918,7 @@ fn art_50_duties_carried_by_the_other_operator_show_as_theirs() {
     );
     // Both roles: nothing is someone else's.
     assert!(others(&run("provider-and-deployer", eu)).is_empty());
-    let v = serde_json::to_value(&run("deployer", eu)).unwrap();
+    let v = serde_json::to_value(run("deployer", eu)).unwrap();
     let o = v["obligations"]
         .as_array()
         .unwrap()
