@@ -573,7 +573,7 @@ fn bad_incident(incident: &str) -> String {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("aims.yaml"),
-        format!("version: 1\nsystems:\n  - id: s\n    name: S\n    lifecycle: operation\n    role: provider\nincidents:\n  - id: i\n{incident}"),
+        format!("version: 1\norganization: {{name: O}}\nsystems:\n  - id: s\n    name: S\n    lifecycle: operation\n    role: provider\nincidents:\n  - id: i\n{incident}"),
     )
     .unwrap();
     let out = run(&["check", dir.path().to_str().unwrap()]);
@@ -587,17 +587,42 @@ fn incident_references_and_dates_are_checked_where_written() {
         "    system: nope\n    occurred: 2026-05-02\n    aware: 2026-05-01\n    serious: true\n    nonconformity: nc-x\n",
     );
     for needle in [
-        "aims.yaml:9:13",
+        "aims.yaml:10:13",
         "`nope`",
-        "aims.yaml:13:20",
+        "aims.yaml:14:20",
         "`nc-x`",
-        "aims.yaml:11:12",
+        "aims.yaml:12:12",
         "`aware` (2026-05-01) is before `occurred` (2026-05-02)",
     ] {
         assert!(err.contains(needle), "{needle}: {err}");
     }
+    assert_eq!(
+        err.matches("error[").count(),
+        3,
+        "one error per mistake: {err}"
+    );
     let err = bad_incident(
         "    system: s\n    occurred: 2026-05-02\n    aware: 2026-05-02\n    kind: deaht\n",
     );
     assert!(err.contains("did you mean `death`?"), "{err}");
+}
+
+/// Art. 6(1)(b) without 6(1)(a): one load error at the fact, with what to do.
+#[test]
+fn third_party_assessment_without_an_annex_i_product_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aims.yaml"),
+        "version: 1\norganization: {name: O}\nsystems:\n  - id: s\n    name: S\n    lifecycle: operation\n    role: provider\n    eu_ai_act:\n      third_party_assessment: true\n",
+    )
+    .unwrap();
+    let out = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("aims.yaml:9:31"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("set `safety_component: true`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.matches("error[").count(), 1, "{}", out.stderr);
 }

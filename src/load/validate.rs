@@ -342,6 +342,9 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
     }
 
     incidents(v, inv, &systems, &ncs);
+    for s in &inv.systems {
+        ai_act_facts(v, s);
+    }
 
     let rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
     for w in &inv.waivers {
@@ -404,5 +407,23 @@ fn incidents(v: &mut V, inv: &Inventory, systems: &Ids, ncs: &Ids) {
                 None,
             );
         }
+    }
+}
+
+/// AI Act facts that contradict each other. `third_party_assessment` is
+/// Art. 6(1)(b), about the product of 6(1)(a): without `safety_component`
+/// it is about nothing, and the classification would silently ignore it.
+fn ai_act_facts(v: &mut V, s: &crate::model::System) {
+    let Some(eu) = &s.eu_ai_act else { return };
+    if eu.third_party_assessment && !eu.safety_component {
+        v.err(
+            LoadCode::Invalid,
+            format!(
+                "system `{}` has `third_party_assessment: true` but is not a product or safety component under Annex I (`safety_component` is false)",
+                s.id
+            ),
+            s.src.loc_of(&["eu_ai_act", "third_party_assessment"]),
+            Some("Art. 6(1) needs both: set `safety_component: true` if the system is an Annex I product or a safety component of one, or remove `third_party_assessment`".into()),
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! `aims classify`'s result: the EU AI Act tier of every system.
 
-use crate::assess::classify::Classification;
+use crate::assess::classify::{Carrier, Classification};
 use crate::model::{Date, System};
 use crate::render::escape;
 use crate::render::term::{Table, truncate};
@@ -48,10 +48,16 @@ impl Classified<'_> {
         );
         let mut t = Table::new(&["System", "Role", "Tier", "Basis", "Obligations"]);
         for (s, c) in &self.rows {
-            let in_force = c.obligations.iter().filter(|o| o.in_force).count();
-            let later = c.obligations.len() - in_force;
-            let next = c
+            // Counted: the organisation's own duties; another operator's
+            // are listed below, not counted.
+            let own: Vec<_> = c
                 .obligations
+                .iter()
+                .filter(|o| o.carried_by == Carrier::This)
+                .collect();
+            let in_force = own.iter().filter(|o| o.in_force).count();
+            let later = own.len() - in_force;
+            let next = own
                 .iter()
                 .filter(|o| !o.in_force)
                 .map(|o| o.applies_from)

@@ -733,7 +733,8 @@ fn art_6_1_needs_a_third_party_conformity_assessment() {
         (c.tier, c.basis.as_slice()),
         (Tier::High, &["Art. 6(1)".to_string()][..])
     );
-    // The assessment alone is no Annex I product.
+    // The assessment alone is no Annex I product (the loader refuses it:
+    // tests/checks.rs).
     assert_eq!(
         run("provider", "{third_party_assessment: true}").tier,
         Tier::Minimal
