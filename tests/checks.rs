@@ -626,3 +626,49 @@ fn third_party_assessment_without_an_annex_i_product_is_refused() {
     );
     assert_eq!(out.stderr.matches("error[").count(), 1, "{}", out.stderr);
 }
+
+/// Every date stays overridable in `[regulation.dates]`, the Art. 111
+/// ones included, and applies as of `--as-of`.
+#[test]
+fn regulation_dates_override_the_omnibus_and_art_111_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aims.toml"),
+        "[regulation.dates]\nhigh-risk-annex-iii = 2026-08-02\nart111-public-authority = 2029-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aims.yaml"),
+        "version: 1\norganization: {name: O}\nsystems:\n  - id: new\n    name: N\n    lifecycle: operation\n    role: provider\n    eu_ai_act: {annex_iii: [education-access]}\n  - id: old\n    name: O\n    lifecycle: operation\n    role: deployer\n    eu_ai_act: {annex_iii: [public-benefits], public_body: true, placed_on_market: 2025-01-01}\n",
+    )
+    .unwrap();
+    let c = classify(dir.path().to_str().unwrap());
+    let due = |s: &Value, id: &str| {
+        let o = s["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {s}"))
+            .clone();
+        (
+            o["applies_from"].as_str().unwrap().to_string(),
+            o["date_key"].as_str().unwrap().to_string(),
+            o["in_force"].as_bool().unwrap(),
+        )
+    };
+    assert_eq!(
+        due(sys(&c, "new"), "art-9"),
+        ("2026-08-02".into(), "high-risk-annex-iii".into(), true)
+    );
+    assert_eq!(
+        due(sys(&c, "old"), "art-26"),
+        ("2029-01-01".into(), "art111-public-authority".into(), false)
+    );
+    assert!(
+        sys(&c, "old")["basis"]
+            .as_array()
+            .unwrap()
+            .contains(&"Art. 111(2)".into())
+    );
+}
