@@ -385,7 +385,7 @@ fn gpai_on_top_of_a_tier() {
     assert_eq!(s["tier"], "limited");
     let arts = articles(s);
     assert!(
-        arts.iter().any(|a| a == "Art. 53") && arts.iter().any(|a| a == "Art. 55"),
+        arts.iter().any(|a| a == "Art. 53(1)(a)-(b)") && arts.iter().any(|a| a == "Art. 55"),
         "{arts:?}"
     );
     assert!(arts.iter().any(|a| a.starts_with("Art. 50")), "{arts:?}");
@@ -483,4 +483,192 @@ fn risks_register_and_heat_maps() {
     assert!(inherent[i - 1][l - 1].as_u64().unwrap() >= 1);
     let table = run(&["risks", "examples/hospital"]);
     assert!(table.stdout.contains("Inherent risk") && table.stdout.contains("Residual risk"));
+}
+
+const INCIDENTS: &str = "tests/fixtures/incidents";
+
+/// The `incident/report-overdue` findings as of `as_of`, by incident id.
+fn overdue(as_of: &str) -> Vec<String> {
+    let out = run(&["check", "--format", "json", "--as-of", as_of, INCIDENTS]);
+    let v: Value =
+        serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", out.stderr));
+    let mut ids: Vec<String> = v["data"]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "incident/report-overdue")
+        .map(|f| {
+            let m = f["message"].as_str().unwrap();
+            m.split('`').nth(1).unwrap().to_string()
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+/// Regulation (EU) 2024/1689 Art. 73(4): after a death, at the latest 10
+/// days after becoming aware.
+#[test]
+fn art_73_4_death_reported_within_10_days() {
+    assert!(!overdue("2028-02-11").contains(&"inc-death".to_string()));
+    assert!(overdue("2028-02-12").contains(&"inc-death".to_string()));
+}
+
+/// Art. 73(3): a serious and irreversible disruption of critical
+/// infrastructure, or a widespread infringement, within 2 days.
+#[test]
+fn art_73_3_critical_infrastructure_and_widespread_within_2_days() {
+    assert!(!overdue("2028-02-03").contains(&"inc-grid".to_string()));
+    assert!(overdue("2028-02-04").contains(&"inc-grid".to_string()));
+    assert!(!overdue("2028-02-06").contains(&"inc-wide".to_string()));
+    assert!(overdue("2028-02-07").contains(&"inc-wide".to_string()));
+}
+
+/// Art. 73(2): any other serious incident within 15 days; reported,
+/// minor and deployed-only incidents are never overdue (Art. 73(1) binds
+/// providers; a deployer informs the provider, Art. 26(5)).
+#[test]
+fn art_73_2_other_serious_incidents_within_15_days() {
+    assert_eq!(overdue("2028-02-16"), ["inc-death", "inc-grid", "inc-wide"]);
+    assert_eq!(
+        overdue("2028-02-17"),
+        ["inc-death", "inc-grid", "inc-harm", "inc-wide"]
+    );
+    // Before Art. 73 applies to the system (2027-12-02), no deadline runs.
+    assert!(overdue("2027-12-01").is_empty());
+}
+
+#[test]
+fn serious_incident_without_a_nonconformity_is_unlinked() {
+    let fs = {
+        let out = run(&[
+            "check",
+            "--format",
+            "json",
+            "--as-of",
+            "2028-02-01",
+            INCIDENTS,
+        ]);
+        let v: Value = serde_json::from_str(&out.stdout).unwrap();
+        v["data"]["findings"].as_array().unwrap().clone()
+    };
+    one(
+        &fs,
+        "incident/unlinked",
+        "`inc-reported`",
+        68,
+        Some("10.2"),
+        Some("grid"),
+    );
+    let unlinked = fs
+        .iter()
+        .filter(|f| f["rule"] == "incident/unlinked")
+        .count();
+    assert_eq!(unlinked, 1, "only the serious one without `nonconformity`");
+}
+
+/// Loads an inventory with one incident written as `incident` and returns
+/// `aims check`'s stderr after asserting exit code 2.
+fn bad_incident(incident: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aims.yaml"),
+        format!("version: 1\norganization: {{name: O}}\nsystems:\n  - id: s\n    name: S\n    lifecycle: operation\n    role: provider\nincidents:\n  - id: i\n{incident}"),
+    )
+    .unwrap();
+    let out = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    out.stderr
+}
+
+#[test]
+fn incident_references_and_dates_are_checked_where_written() {
+    let err = bad_incident(
+        "    system: nope\n    occurred: 2026-05-02\n    aware: 2026-05-01\n    serious: true\n    nonconformity: nc-x\n",
+    );
+    for needle in [
+        "aims.yaml:10:13",
+        "`nope`",
+        "aims.yaml:14:20",
+        "`nc-x`",
+        "aims.yaml:12:12",
+        "`aware` (2026-05-01) is before `occurred` (2026-05-02)",
+    ] {
+        assert!(err.contains(needle), "{needle}: {err}");
+    }
+    assert_eq!(
+        err.matches("error[").count(),
+        3,
+        "one error per mistake: {err}"
+    );
+    let err = bad_incident(
+        "    system: s\n    occurred: 2026-05-02\n    aware: 2026-05-02\n    kind: deaht\n",
+    );
+    assert!(err.contains("did you mean `death`?"), "{err}");
+}
+
+/// Art. 6(1)(b) without 6(1)(a): one load error at the fact, with what to do.
+#[test]
+fn third_party_assessment_without_an_annex_i_product_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aims.yaml"),
+        "version: 1\norganization: {name: O}\nsystems:\n  - id: s\n    name: S\n    lifecycle: operation\n    role: provider\n    eu_ai_act:\n      third_party_assessment: true\n",
+    )
+    .unwrap();
+    let out = run(&["check", dir.path().to_str().unwrap()]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("aims.yaml:9:31"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("set `safety_component: true`"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.stderr.matches("error[").count(), 1, "{}", out.stderr);
+}
+
+/// Every date stays overridable in `[regulation.dates]`, the Art. 111
+/// ones included, and applies as of `--as-of`.
+#[test]
+fn regulation_dates_override_the_omnibus_and_art_111_dates() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("aims.toml"),
+        "[regulation.dates]\nhigh-risk-annex-iii = 2026-08-02\nart111-public-authority = 2029-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("aims.yaml"),
+        "version: 1\norganization: {name: O}\nsystems:\n  - id: new\n    name: N\n    lifecycle: operation\n    role: provider\n    eu_ai_act: {annex_iii: [education-access]}\n  - id: old\n    name: O\n    lifecycle: operation\n    role: deployer\n    eu_ai_act: {annex_iii: [public-benefits], public_body: true, placed_on_market: 2025-01-01}\n",
+    )
+    .unwrap();
+    let c = classify(dir.path().to_str().unwrap());
+    let due = |s: &Value, id: &str| {
+        let o = s["obligations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == id)
+            .unwrap_or_else(|| panic!("{id}: {s}"))
+            .clone();
+        (
+            o["applies_from"].as_str().unwrap().to_string(),
+            o["date_key"].as_str().unwrap().to_string(),
+            o["in_force"].as_bool().unwrap(),
+        )
+    };
+    assert_eq!(
+        due(sys(&c, "new"), "art-9"),
+        ("2026-08-02".into(), "high-risk-annex-iii".into(), true)
+    );
+    assert_eq!(
+        due(sys(&c, "old"), "art-26"),
+        ("2029-01-01".into(), "art111-public-authority".into(), false)
+    );
+    assert!(
+        sys(&c, "old")["basis"]
+            .as_array()
+            .unwrap()
+            .contains(&"Art. 111(2)".into())
+    );
 }

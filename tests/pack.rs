@@ -615,3 +615,32 @@ fn an_evidence_file_whose_name_is_not_utf8_is_named_in_check_and_left_out_of_the
         v.stderr
     );
 }
+
+/// The incident register goes into the pack as data (with the Art. 73
+/// deadline each was judged by) and into the packed report.
+#[test]
+fn the_pack_holds_the_incident_register() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("pack");
+    let o = pack(&["tests/fixtures/incidents", "--output", p.to_str().unwrap()]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("data/incidents.json")).unwrap())
+            .unwrap();
+    assert_eq!(v["command"], "incidents");
+    let list = v["data"]["incidents"].as_array().unwrap();
+    assert_eq!(list.len(), 7);
+    let death = list.iter().find(|i| i["id"] == "inc-death").unwrap();
+    assert_eq!(
+        (
+            &death["kind"],
+            &death["deadline_days"],
+            &death["deadline_basis"]
+        ),
+        (&"death".into(), &10.into(), &"Art. 73(4)".into())
+    );
+    assert_eq!(death["nonconformity"], "nc-1");
+    let md = std::fs::read_to_string(p.join("reports/report.md")).unwrap();
+    assert!(md.contains("## Incidents"), "{md}");
+    assert!(md.contains("| inc-reported | grid | 2028-01-10 | 2028-01-10 | yes | serious-harm | 2028-01-12 | National grid market surveillance authority | — |"));
+}

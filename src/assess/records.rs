@@ -258,6 +258,29 @@ impl<'a> Records<'a> {
             }
         }
 
+        // Incidents, as communicated (A.8.4): each reviewed on the day it
+        // was reported, else the day the organisation became aware of it.
+        for inc in &inv.incidents {
+            let date = Some(inc.reported.unwrap_or(inc.aware));
+            let rec = Record {
+                kind: RecordKind::Incident,
+                noun: "incident",
+                plural: "incidents",
+                id: inc.id.as_str(),
+                src: &inc.src,
+                date,
+                documents: docs(inc.evidence.iter(), date),
+                entry_is_record: true,
+            };
+            if let Some(i) = pos(&inc.system) {
+                r.by_system
+                    .entry((RecordKind::Incident, i))
+                    .or_default()
+                    .push(rec.clone());
+            }
+            r.org.entry(RecordKind::Incident).or_default().push(rec);
+        }
+
         // Policies support the controls they list, for the organisation.
         for p in &inv.policies {
             let date = p.approved;

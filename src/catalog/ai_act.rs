@@ -26,6 +26,10 @@ pub struct ActEntry {
     pub area: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role: Option<CatalogRole>,
+    /// For a prohibited practice: the `dates` key from which the ban
+    /// applies, when not `prohibitions` (the Omnibus bans).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     pub summary: String,
 }
 
@@ -39,6 +43,12 @@ pub struct Obligation {
     pub tiers: Vec<String>,
     pub roles: Vec<CatalogRole>,
     pub date: String,
+    /// Art. 111: the `dates` key that applies instead to a system placed on
+    /// the market before `date`, and the paragraph that says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_basis: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
 }
@@ -106,6 +116,23 @@ mod tests {
                 o.id,
                 o.date
             );
+        }
+        // Art. 111 transitions and the Omnibus bans name dates that exist.
+        for o in &act.obligations {
+            if let Some(ex) = &o.existing {
+                assert!(act.date(ex).is_some(), "{}: unknown {ex}", o.id);
+                assert!(o.existing_basis.is_some(), "{}", o.id);
+            }
+        }
+        for e in &act.prohibited {
+            if let Some(d) = &e.date {
+                assert!(act.date(d).is_some(), "{}: unknown {d}", e.key);
+                assert!(
+                    act.obligations.iter().any(|o| &o.date == d),
+                    "no obligation dated {d} for {}",
+                    e.key
+                );
+            }
         }
         assert_eq!(
             act.date("prohibitions").unwrap().date.to_string(),

@@ -54,12 +54,29 @@ pub enum Stage {
     Operation,
 }
 
-/// A role as the catalogue names it (a provider that develops, a deployer that buys in).
+/// A role as the catalogue names it (a provider that develops, a deployer that
+/// buys in). The AI Act catalogue also names the operators that only pass a
+/// system on (Art. 22-24); no ISO/IEC 42001 control is written for them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum CatalogRole {
     Provider,
     Deployer,
+    Importer,
+    Distributor,
+    AuthorisedRepresentative,
+}
+
+impl CatalogRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CatalogRole::Provider => "provider",
+            CatalogRole::Deployer => "deployer",
+            CatalogRole::Importer => "importer",
+            CatalogRole::Distributor => "distributor",
+            CatalogRole::AuthorisedRepresentative => "authorised-representative",
+        }
+    }
 }
 
 /// A kind of inventory record that supports a control: where no statement
@@ -86,10 +103,12 @@ pub enum RecordKind {
     SupplierDueDiligence,
     /// The provenance document of each of a system's data sets.
     DataProvenance,
+    /// The incident register (`incidents`), by the system each concerns.
+    Incident,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 9] = [
+    pub const ALL: [RecordKind; 10] = [
         RecordKind::ImpactAssessment,
         RecordKind::ImpactOnIndividuals,
         RecordKind::ImpactOnSociety,
@@ -99,6 +118,7 @@ impl RecordKind {
         RecordKind::Nonconformity,
         RecordKind::SupplierDueDiligence,
         RecordKind::DataProvenance,
+        RecordKind::Incident,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -112,6 +132,7 @@ impl RecordKind {
             RecordKind::Nonconformity => "nonconformity",
             RecordKind::SupplierDueDiligence => "supplier-due-diligence",
             RecordKind::DataProvenance => "data-provenance",
+            RecordKind::Incident => "incident",
         }
     }
 
@@ -127,6 +148,7 @@ impl RecordKind {
             RecordKind::Nonconformity => "nonconformity",
             RecordKind::SupplierDueDiligence => "due diligence of supplier",
             RecordKind::DataProvenance => "data set",
+            RecordKind::Incident => "incident",
         }
     }
 
@@ -144,6 +166,7 @@ impl RecordKind {
             RecordKind::Nonconformity => "no nonconformity with a corrective action",
             RecordKind::SupplierDueDiligence => "no supplier due diligence",
             RecordKind::DataProvenance => "no data set",
+            RecordKind::Incident => "no incident in the register",
         }
     }
 }
@@ -188,7 +211,10 @@ pub struct Control {
 
 impl Control {
     /// Does this control concern a system with this role and life-cycle stage?
-    /// Retired systems are never judged.
+    /// Retired systems are never judged. An importer, distributor or
+    /// authorised representative neither develops nor uses the system, so
+    /// only the controls written for every role (`roles` empty) concern it.
+    /// The Art. 25 triggers change the AI Act duties only, not this.
     pub fn applies_to_system(&self, role: SystemRole, lifecycle: Lifecycle) -> bool {
         if !self.applies_to.per_system() || lifecycle == Lifecycle::Retired {
             return false;

@@ -155,6 +155,15 @@ pub(super) fn read_file(
                 &mut inv.nonconformities,
                 |p: &mut Nonconformity, s| p.src = s,
             ),
+            "incidents" => read_list(
+                l,
+                file,
+                v,
+                "incidents",
+                "an incident",
+                &mut inv.incidents,
+                |p: &mut Incident, s| p.src = s,
+            ),
             "waivers" => read_list(
                 l,
                 file,

@@ -341,6 +341,11 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
         }
     }
 
+    incidents(v, inv, &systems, &ncs);
+    for s in &inv.systems {
+        ai_act_facts(v, s);
+    }
+
     let rule_ids: Vec<&str> = crate::rules::RULES.iter().map(|r| r.id).collect();
     for w in &inv.waivers {
         if w.rule != "*" && !rule_ids.contains(&w.rule.as_str()) {
@@ -364,5 +369,61 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
         roles.check_opt(v, &w.approved_by, "approved_by", || {
             w.src.loc_of(&["approved_by"])
         });
+    }
+}
+
+/// Incidents: unique ids, a system and a nonconformity that exist, and
+/// dates in order (it happened, then someone knew, then it was reported).
+fn incidents(v: &mut V, inv: &Inventory, systems: &Ids, ncs: &Ids) {
+    let _ids = Ids::build(v, "incident", "incidents", &inv.incidents, |r| {
+        (&r.id, r.src.loc_of(&["id"]))
+    });
+    for i in &inv.incidents {
+        systems.check(v, &i.system, "system", i.src.loc_of(&["system"]));
+        ncs.check_opt(v, &i.nonconformity, "nonconformity", || {
+            i.src.loc_of(&["nonconformity"])
+        });
+        if i.aware < i.occurred {
+            v.err(
+                LoadCode::Invalid,
+                format!(
+                    "incident `{}`: `aware` ({}) is before `occurred` ({})",
+                    i.id, i.aware, i.occurred
+                ),
+                i.src.loc_of(&["aware"]),
+                Some("`aware` is the day the organisation learnt of the incident".into()),
+            );
+        }
+        if let Some(r) = i.reported
+            && r < i.occurred
+        {
+            v.err(
+                LoadCode::Invalid,
+                format!(
+                    "incident `{}`: `reported` ({r}) is before `occurred` ({})",
+                    i.id, i.occurred
+                ),
+                i.src.loc_of(&["reported"]),
+                None,
+            );
+        }
+    }
+}
+
+/// AI Act facts that contradict each other. `third_party_assessment` is
+/// Art. 6(1)(b), about the product of 6(1)(a): without `safety_component`
+/// it is about nothing, and the classification would silently ignore it.
+fn ai_act_facts(v: &mut V, s: &crate::model::System) {
+    let Some(eu) = &s.eu_ai_act else { return };
+    if eu.third_party_assessment && !eu.safety_component {
+        v.err(
+            LoadCode::Invalid,
+            format!(
+                "system `{}` has `third_party_assessment: true` but is not a product or safety component under Annex I (`safety_component` is false)",
+                s.id
+            ),
+            s.src.loc_of(&["eu_ai_act", "third_party_assessment"]),
+            Some("Art. 6(1) needs both: set `safety_component: true` if the system is an Annex I product or a safety component of one, or remove `third_party_assessment`".into()),
+        );
     }
 }

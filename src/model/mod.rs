@@ -121,6 +121,9 @@ pub struct InventoryFile {
     pub audits: Vec<Audit>,
     #[serde(default)]
     pub nonconformities: Vec<Nonconformity>,
+    /// Incidents involving AI systems (A.8.4; AI Act Art. 73).
+    #[serde(default)]
+    pub incidents: Vec<Incident>,
     #[serde(default)]
     pub waivers: Vec<Waiver>,
 }
@@ -138,6 +141,7 @@ pub const TOP_LEVEL_KEYS: &[&str] = &[
     "suppliers",
     "audits",
     "nonconformities",
+    "incidents",
     "waivers",
 ];
 
@@ -155,6 +159,7 @@ pub struct Inventory {
     pub suppliers: Vec<Supplier>,
     pub audits: Vec<Audit>,
     pub nonconformities: Vec<Nonconformity>,
+    pub incidents: Vec<Incident>,
     pub waivers: Vec<Waiver>,
     /// Lookups by id, built on first use: the lists are complete once the
     /// inventory is loaded, and checks look up ids for every item.
@@ -225,6 +230,12 @@ impl Inventory {
     /// The position in `suppliers` of the supplier with this id (ignoring case).
     pub fn supplier_position(&self, id: &Id) -> Option<usize> {
         self.index().suppliers.get(id.as_key()).copied()
+    }
+
+    /// The position of the system with this id (ignoring case) in
+    /// `systems`, where per-system results are kept in the same order.
+    pub fn system_index(&self, id: &Id) -> Option<usize> {
+        self.index().systems.get(id.as_key()).copied()
     }
 
     /// The supplier with this id (ignoring case).

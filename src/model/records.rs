@@ -1,5 +1,5 @@
 //! What the AIMS keeps a record of: suppliers, audits and management
-//! reviews, nonconformities.
+//! reviews, nonconformities, incidents.
 
 use std::fmt;
 
@@ -90,4 +90,70 @@ pub struct Nonconformity {
     pub evidence: OneOrMany<EvidenceRef>,
     #[serde(skip)]
     pub src: Src,
+}
+
+kebab_enum!(
+    /// What an incident did, in the terms of AI Act Art. 3(49) and Art. 73,
+    /// whose reporting deadline depends on it.
+    IncidentKind {
+    Death = "death", SeriousHarm = "serious-harm",
+    CriticalInfrastructure = "critical-infrastructure",
+    WidespreadInfringement = "widespread-infringement", Other = "other",
+});
+
+/// An incident involving an AI system (ISO/IEC 42001 A.8.4; AI Act Art. 73).
+#[derive(Clone, Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub id: Id,
+    /// The system involved (a system id).
+    pub system: Id,
+    /// When the incident happened.
+    pub occurred: Date,
+    /// When the organisation became aware of it: Art. 73 deadlines run from
+    /// this day.
+    pub aware: Date,
+    /// A serious incident in the sense of AI Act Art. 3(49): death or
+    /// serious harm to health, a serious and irreversible disruption of
+    /// critical infrastructure, an infringement of fundamental-rights
+    /// obligations, or serious harm to property or the environment.
+    /// Default false.
+    #[serde(default)]
+    pub serious: bool,
+    /// `death` (Art. 73(4): 10 days), `critical-infrastructure` (a serious
+    /// and irreversible disruption) or `widespread-infringement` (Art. 73(3):
+    /// 2 days), `serious-harm` or `other` (Art. 73(2): 15 days). Default `other`.
+    #[serde(default)]
+    pub kind: Option<IncidentKind>,
+    /// What happened, and to whom.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// When it was reported to the market surveillance authority.
+    #[serde(default)]
+    pub reported: Option<Date>,
+    /// The authority it was reported to.
+    #[serde(default)]
+    pub authority: Option<String>,
+    /// The nonconformity (id) raised for its corrective action (10.2).
+    #[serde(default)]
+    pub nonconformity: Option<Id>,
+    /// The incident report, investigation notes…
+    #[serde(default)]
+    pub evidence: OneOrMany<EvidenceRef>,
+    #[serde(skip)]
+    pub src: Src,
+}
+
+impl Incident {
+    /// The Art. 73 reporting deadline in days after awareness, and the
+    /// paragraph that sets it.
+    pub fn deadline(&self) -> (i64, &'static str) {
+        match self.kind.unwrap_or(IncidentKind::Other) {
+            IncidentKind::Death => (10, "Art. 73(4)"),
+            IncidentKind::CriticalInfrastructure | IncidentKind::WidespreadInfringement => {
+                (2, "Art. 73(3)")
+            }
+            IncidentKind::SeriousHarm | IncidentKind::Other => (15, "Art. 73(2)"),
+        }
+    }
 }

@@ -17,9 +17,13 @@ kebab_enum!(
 });
 
 kebab_enum!(
-    /// The organisation's role for a system (ISO/IEC 22989 / AI Act terms).
+    /// The organisation's role for a system (ISO/IEC 22989 / AI Act Art. 3
+    /// terms): provider (3(3)), deployer (3(4)), both, authorised
+    /// representative (3(5)), importer (3(6)) or distributor (3(7)).
     SystemRole {
     Provider = "provider", Deployer = "deployer", ProviderAndDeployer = "provider-and-deployer",
+    Importer = "importer", Distributor = "distributor",
+    AuthorisedRepresentative = "authorised-representative",
 });
 
 impl SystemRole {
@@ -46,6 +50,9 @@ kebab_enum!(Prohibited {
     EmotionRecognitionWorkEducation = "emotion-recognition-work-education",
     BiometricCategorisationSensitive = "biometric-categorisation-sensitive",
     RealtimeRemoteBiometricIdLawEnforcement = "realtime-remote-biometric-id-law-enforcement",
+    // Added by the Digital Omnibus on AI (reported as Art. 5(1)(ba), (bb)).
+    IntimateImagery = "intimate-imagery",
+    ChildSexualAbuseMaterial = "child-sexual-abuse-material",
 });
 
 kebab_enum!(AnnexIii {
@@ -147,28 +154,75 @@ pub struct EuAiAct {
     /// Placed on the EU market or used in the EU. Default true.
     #[serde(default)]
     pub in_scope: Option<bool>,
+    /// Art. 5(1) prohibited practices that apply; any one makes the system
+    /// prohibited. `intimate-imagery` and `child-sexual-abuse-material` are
+    /// the Digital Omnibus bans (reported as Art. 5(1)(ba)/(bb)), from
+    /// 2026-12-02.
     #[serde(default)]
     pub prohibited: Vec<Prohibited>,
-    /// Art. 6(1): safety component of a product under Annex I legislation.
+    /// Art. 6(1)(a): the system is a product, or a safety component of a
+    /// product, covered by the Union harmonisation legislation of Annex I.
+    /// High-risk only with `third_party_assessment` (Art. 6(1)(b)).
     #[serde(default)]
     pub safety_component: bool,
+    /// Art. 6(1)(b): that product must undergo a third-party conformity
+    /// assessment under the Annex I legislation. Default false.
+    #[serde(default)]
+    pub third_party_assessment: bool,
+    /// Annex III points (Art. 6(2)).
     #[serde(default)]
     pub annex_iii: Vec<AnnexIii>,
+    /// Art. 6(3) derogation claimed for an Annex III system.
     #[serde(default)]
     pub art6_3_exception: Option<Art63Exception>,
     /// Profiling of natural persons: an Annex III system that profiles is always high-risk.
     #[serde(default)]
     pub profiling: Option<bool>,
+    /// Art. 50 transparency situations.
     #[serde(default)]
     pub transparency: Vec<Transparency>,
+    /// The system is, or is built on, a general-purpose AI model (Chapter V).
     #[serde(default)]
     pub gpai: Option<Gpai>,
     /// What the owner believes the tier is; compared with the computed one.
     #[serde(default)]
     pub declared_tier: Option<Tier>,
-    /// The deployer is a public body or a private entity providing public
-    /// services: with a high-risk system, Art. 27 (fundamental rights
-    /// impact assessment) applies. Default false.
+    /// The deployer is a body governed by public law or a private entity
+    /// providing public services: with an Annex III high-risk system (except
+    /// point 2), Art. 27(1) (fundamental rights impact assessment) applies.
+    /// Default false.
     #[serde(default)]
     pub public_service: bool,
+    /// The organisation is a public authority, or a Union institution, body,
+    /// office or agency (or acts on behalf of one); for a provider, the
+    /// system is intended to be used by one. Deployers register their use of
+    /// Annex III systems (Art. 26(8), 49(3)), Art. 27(1) applies, and
+    /// Art. 111(2) sets 2030-08-02 for systems already on the market.
+    /// Default false.
+    #[serde(default)]
+    pub public_body: bool,
+    /// Released under a free and open-source licence: out of scope unless
+    /// high-risk, prohibited or under Art. 50 (Art. 2(12)); for a GPAI model
+    /// without systemic risk, Art. 53(1)(a)-(b) do not apply (Art. 53(2)).
+    /// Default false.
+    #[serde(default)]
+    pub open_source: bool,
+    /// When the system (or its GPAI model) was first placed on the EU market
+    /// or put into service, for the Art. 111 transitions. A high-risk system
+    /// placed before its application date is covered once `changed` (read
+    /// as a significant change in design) is on or after that date.
+    #[serde(default)]
+    pub placed_on_market: Option<Date>,
+    /// Art. 25(1)(a): the organisation puts its name or trademark on a
+    /// high-risk system already on the market, and so becomes its provider.
+    #[serde(default)]
+    pub own_name: bool,
+    /// Art. 25(1)(b): the organisation made a substantial modification to a
+    /// high-risk system that keeps it high-risk, and so becomes its provider.
+    #[serde(default)]
+    pub substantial_modification: bool,
+    /// Art. 25(1)(c): the organisation changed the intended purpose of a
+    /// system so that it became high-risk, and so becomes its provider.
+    #[serde(default)]
+    pub changed_purpose: bool,
 }

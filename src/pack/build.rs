@@ -18,7 +18,10 @@ use crate::load::Project;
 use crate::load::safe::Root;
 use crate::model::{Date, EvidenceRef, Id};
 use crate::render::output::envelope;
-use crate::render::views::{PackClassificationView, PackClassifiedView, PackGapView, PackGateView};
+use crate::render::views::{
+    IncidentView, PackClassificationView, PackClassifiedView, PackGapView, PackGateView,
+    PackIncidentsView,
+};
 use crate::render::write::Guard;
 use crate::render::{escape, report, soa, templates};
 
@@ -78,6 +81,9 @@ fn citations(project: &Project) -> Vec<(String, String, Option<String>)> {
     }
     for a in &inv.audits {
         refs(&mut out, &a.evidence.0, format!("audit {}", a.id));
+    }
+    for i in &inv.incidents {
+        refs(&mut out, &i.evidence.0, format!("incident {}", i.id));
     }
     out
 }
@@ -197,7 +203,7 @@ pub fn assemble(
             .iter()
             .map(|(id, c)| PackClassifiedView {
                 id,
-                tier: c.tier,
+                tier: c.tier_name(),
                 basis: &c.basis,
                 obligations: &c.obligations,
             })
@@ -206,6 +212,19 @@ pub fn assemble(
     entries.push(Entry {
         path: "data/classification.json".into(),
         content: bytes(envelope("classify", classification)?),
+    });
+    let incidents = PackIncidentsView {
+        as_of,
+        incidents: project
+            .inventory
+            .incidents
+            .iter()
+            .map(IncidentView::new)
+            .collect(),
+    };
+    entries.push(Entry {
+        path: "data/incidents.json".into(),
+        content: bytes(envelope("incidents", incidents)?),
     });
     entries.extend(inventory_entries(project)?);
     let (files, left_out) = evidence_files(project, evidence);

@@ -1,6 +1,6 @@
 //! `aims controls`'s results: the catalogue, and one control in full.
 
-use crate::catalog::{Catalog, CatalogRole, Control, Kind, Stage};
+use crate::catalog::{Catalog, Control, Kind, Stage};
 use crate::render::escape;
 use crate::render::term::{Table, plural};
 use crate::render::views::{CatalogView, ControlView, EditionView};
@@ -37,14 +37,7 @@ impl Catalogue<'_> {
     fn table(&self) -> String {
         let mut t = Table::new(&["ID", "Title", "Group", "Judged for", "Roles"]);
         for c in &self.0.controls {
-            let roles: Vec<&str> = c
-                .roles
-                .iter()
-                .map(|r| match r {
-                    CatalogRole::Provider => "provider",
-                    CatalogRole::Deployer => "deployer",
-                })
-                .collect();
+            let roles: Vec<&str> = c.roles.iter().map(|r| r.as_str()).collect();
             t.row(vec![
                 c.id.clone(),
                 c.title.clone(),

@@ -1,6 +1,6 @@
 //! `aims classify`'s result: the EU AI Act tier of every system.
 
-use crate::assess::classify::Classification;
+use crate::assess::classify::{Carrier, Classification};
 use crate::model::{Date, System};
 use crate::render::escape;
 use crate::render::term::{Table, truncate};
@@ -48,10 +48,16 @@ impl Classified<'_> {
         );
         let mut t = Table::new(&["System", "Role", "Tier", "Basis", "Obligations"]);
         for (s, c) in &self.rows {
-            let in_force = c.obligations.iter().filter(|o| o.in_force).count();
-            let later = c.obligations.len() - in_force;
-            let next = c
+            // Counted: the organisation's own duties; another operator's
+            // are listed below, not counted.
+            let own: Vec<_> = c
                 .obligations
+                .iter()
+                .filter(|o| o.carried_by == Carrier::This)
+                .collect();
+            let in_force = own.iter().filter(|o| o.in_force).count();
+            let later = own.len() - in_force;
+            let next = own
                 .iter()
                 .filter(|o| !o.in_force)
                 .map(|o| o.applies_from)
@@ -102,15 +108,15 @@ impl Classified<'_> {
                     .original_date
                     .map(|d| format!(" (was {d})"))
                     .unwrap_or_default();
-                out.push_str(&format!(
-                    "  {when:<10}  {:<10} {:<9} {}{moved}\n",
-                    o.article,
-                    o.role,
-                    truncate(&o.title, 46)
-                ));
+                let head = format!("  {when:<10}  {:<12} {:<10} ", o.article, o.holder());
+                // The title takes what is left of a 100-column line.
+                let room = 100usize
+                    .saturating_sub(head.chars().count() + moved.chars().count())
+                    .max(12);
+                out.push_str(&format!("{head}{}{moved}\n", truncate(&o.title, room)));
             }
         }
-        out.push_str("\n\"was\": the date as adopted in 2024, before the Digital Omnibus on AI moved it.\nOverride dates in aims.toml [regulation.dates].\n");
+        out.push_str("\n\"provider's\", \"deployer's\": a duty another operator of the system carries.\n\"was\": the date as adopted in 2024, before the Digital Omnibus on AI moved it.\nOverride dates in aims.toml [regulation.dates].\n");
         out
     }
 }

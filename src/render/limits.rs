@@ -18,7 +18,7 @@ pub const BYTES_PER_ROW: u64 = 2048;
 
 /// The rows an HTML or Markdown report lays out: every control and clause,
 /// and each AI system judged for it; each system, risk, impact assessment,
-/// policy, waiver and finding. Counted from the gap analysis, before any
+/// policy, incident, waiver and finding. Counted from the gap analysis, before any
 /// of the report is built.
 pub fn report_rows(project: &Project, gap: &Gap) -> u64 {
     let inv = &project.inventory;
@@ -28,6 +28,7 @@ pub fn report_rows(project: &Project, gap: &Gap) -> u64 {
         + inv.risks.len()
         + inv.impact_assessments.len()
         + inv.policies.len()
+        + inv.incidents.len()
         + gap.waivers.len()
         + gap.findings.len()) as u64
 }

@@ -194,7 +194,7 @@ fn classification_view(s: &System, c: &Classification) -> Value {
         .iter()
         .map(|o| {
             json!({
-                "article": o.article, "title": o.title, "role": o.role,
+                "article": o.article, "title": o.title, "role": o.holder(),
                 "date": o.applies_from.to_string(), "in_force": o.in_force,
                 "original": o.original_date.map(|d| d.to_string()),
             })
@@ -480,10 +480,29 @@ pub fn report_view(i: &Inputs) -> Value {
     .with("policies", policies)
     .with("systems", systems)
     .with("impact_assessments", ias)
+    .with("incidents", incidents(inv))
     .with("risks", risks)
     .with("findings", findings)
     .with("evidence_index", evidence_index)
     .with("explanations", explanations)
+}
+
+/// The incident register as the report lists it.
+fn incidents(inv: &crate::model::Inventory) -> Vec<Value> {
+    // Absent values are empty strings, which the templates show as a dash.
+    let day = |d: Option<crate::model::Date>| d.map(|d| d.to_string()).unwrap_or_default();
+    inv.incidents
+        .iter()
+        .map(|i| {
+            json!({
+                "id": i.id.0, "system": i.system.0, "occurred": i.occurred.to_string(),
+                "aware": i.aware.to_string(), "serious": i.serious,
+                "kind": i.kind.unwrap_or(crate::model::IncidentKind::Other).as_str(),
+                "reported": day(i.reported), "authority": i.authority.clone().unwrap_or_default(),
+                "nonconformity": i.nonconformity.as_ref().map(|n| n.0.clone()).unwrap_or_default(),
+            })
+        })
+        .collect()
 }
 
 /// Setting a field of a JSON object by moving the value in.

@@ -71,7 +71,8 @@ pub struct ClassifiedView<'a> {
     pub name: &'a str,
     pub role: SystemRole,
     pub lifecycle: Lifecycle,
-    pub tier: Tier,
+    /// A [`Tier`], or `not-assessed` with no `eu_ai_act` block.
+    pub tier: &'static str,
     pub declared_tier: Option<Tier>,
     pub assessed: bool,
     pub gpai: Gpai,
@@ -86,7 +87,7 @@ impl<'a> ClassifiedView<'a> {
             name: &s.name,
             role: s.role,
             lifecycle: s.lifecycle,
-            tier: c.tier,
+            tier: c.tier_name(),
             declared_tier: s.eu_ai_act.as_ref().and_then(|e| e.declared_tier),
             assessed: c.assessed,
             gpai: c.gpai,
@@ -248,7 +249,8 @@ pub struct PackGapView<'a> {
 #[derive(Serialize)]
 pub struct PackClassifiedView<'a> {
     pub id: &'a Id,
-    pub tier: Tier,
+    /// As in [`ClassifiedView`]: `not-assessed` with no `eu_ai_act` block.
+    pub tier: &'static str,
     pub basis: &'a [String],
     pub obligations: &'a [ObligationDue],
 }
@@ -258,4 +260,51 @@ pub struct PackClassifiedView<'a> {
 pub struct PackClassificationView<'a> {
     pub as_of: Date,
     pub systems: Vec<PackClassifiedView<'a>>,
+}
+
+/// One incident in a pack's `data/incidents.json`, with the Art. 73
+/// deadline it was judged by.
+#[derive(Serialize)]
+pub struct IncidentView<'a> {
+    pub id: &'a Id,
+    pub system: &'a Id,
+    pub occurred: Date,
+    pub aware: Date,
+    pub serious: bool,
+    pub kind: crate::model::IncidentKind,
+    /// Days after `aware` within which a provider reports a serious incident.
+    pub deadline_days: i64,
+    /// The Art. 73 paragraph that sets it.
+    pub deadline_basis: &'static str,
+    pub reported: Option<Date>,
+    pub authority: Option<&'a str>,
+    pub nonconformity: Option<&'a Id>,
+    pub evidence: Vec<&'a str>,
+}
+
+impl<'a> IncidentView<'a> {
+    pub fn new(i: &'a crate::model::Incident) -> Self {
+        let (deadline_days, deadline_basis) = i.deadline();
+        IncidentView {
+            id: &i.id,
+            system: &i.system,
+            occurred: i.occurred,
+            aware: i.aware,
+            serious: i.serious,
+            kind: i.kind.unwrap_or(crate::model::IncidentKind::Other),
+            deadline_days,
+            deadline_basis,
+            reported: i.reported,
+            authority: i.authority.as_deref(),
+            nonconformity: i.nonconformity.as_ref(),
+            evidence: i.evidence.iter().map(|e| e.path()).collect(),
+        }
+    }
+}
+
+/// `data/incidents.json` in a pack.
+#[derive(Serialize)]
+pub struct PackIncidentsView<'a> {
+    pub as_of: Date,
+    pub incidents: Vec<IncidentView<'a>>,
 }

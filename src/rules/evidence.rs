@@ -188,6 +188,18 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
             }
         }
     }
+    for n in &inv.incidents {
+        for (i, e) in n.evidence.iter().enumerate() {
+            cite(
+                cx,
+                e.path(),
+                format!("incident `{}`", n.id),
+                Some("A.8.4"),
+                Some(&n.system),
+                n.src.loc_of(&["evidence", &i.to_string()]),
+            );
+        }
+    }
     for a in &inv.audits {
         let control = if a.kind == AuditKind::ManagementReview {
             "9.3"

@@ -10,6 +10,7 @@ mod audit;
 mod eu_ai_act;
 mod evidence;
 mod impact;
+mod incident;
 mod load_codes;
 mod policy;
 mod registry;
@@ -147,6 +148,7 @@ pub fn run_with(project: &Project, as_of: Date, ev: &Evidence) -> Vec<Finding> {
     audit::nonconformities(&mut cx);
     audit::management_reviews(&mut cx);
     eu_ai_act::ai_act(&mut cx);
+    incident::incidents(&mut cx);
     supplier::suppliers(&mut cx);
     impact::impact_assessments(&mut cx);
     risk::risks(&mut cx);

@@ -204,7 +204,7 @@ rule_table! {
             fix: "Cite the documents or records that show the control working under `evidence:`.";
         EuAiActProhibited = "eu-ai-act/prohibited", Error, caps_level: true, waivable: true,
             summary: "A system is a prohibited AI practice",
-            explain: "Art. 5 of the EU AI Act bans these practices outright since 2 February 2025; no control makes them acceptable.",
+            explain: "Art. 5 of the EU AI Act bans these practices outright, since 2 February 2025 (Art. 5(1)(a)-(h)) or from 2 December 2026 (the Digital Omnibus bans of non-consensual intimate imagery and child sexual abuse material); no control makes them acceptable.",
             fix: "Withdraw the system from the EU market and from use in the EU, or change it so that no `prohibited` key applies.";
         EuAiActTierMismatch = "eu-ai-act/tier-mismatch", Error, caps_level: true, waivable: true,
             summary: "The declared EU AI Act tier differs from the computed one",
@@ -310,6 +310,14 @@ rule_table! {
             summary: "A nonconformity is open past its due date",
             explain: "Corrective action must be taken in time (10.2). A nonconformity with a `due` date in the past and no `closed` date is overdue; it also keeps its controls below `evidenced`.",
             fix: "Finish the corrective action and set `closed:`, or agree a new `due` date and record why.";
+        IncidentReportOverdue = "incident/report-overdue", Error, caps_level: true, waivable: true,
+            summary: "A serious incident was not reported to the authority in time",
+            explain: "A provider of a high-risk system reports a serious incident to the market surveillance authority of the Member State where it occurred (AI Act Art. 73(1)) within 15 days of becoming aware of it (73(2)), 10 days after a death (73(4)), 2 days for a widespread infringement or a serious and irreversible disruption of critical infrastructure (73(3)). Checked for serious incidents of systems whose provider is this organisation, once Art. 73 applies to the system (see `aims classify`), while `reported` is unset; ISO/IEC 42001 A.8.4 asks for the same communication.",
+            fix: "Report the incident to the market surveillance authority now (an initial, incomplete report is allowed, Art. 73(5)), then set `reported:` and `authority:`.";
+        IncidentUnlinked = "incident/unlinked", Warning, caps_level: true, waivable: true,
+            summary: "A serious incident has no nonconformity for its corrective action",
+            explain: "A serious incident needs an investigation and corrective action (AI Act Art. 73(6); ISO/IEC 42001 10.2). Without a linked nonconformity nothing records the action, its owner or its due date.",
+            fix: "Raise a nonconformity under `nonconformities:` and name it in the incident's `nonconformity:`.";
         WaiverExpired = "waiver/expired", Error, caps_level: true, waivable: false,
             summary: "A waiver has expired",
             explain: "Waivers silence findings only until `expires`. After that the finding is back, and the stale waiver itself is reported so it gets renewed or removed.",

@@ -14,13 +14,20 @@ use serde::Serialize;
 
 use crate::catalog::{ActEntry, AiAct, CatalogRole, Obligation};
 use crate::model::{
-    AnnexIii, Art63Exception, Date, EuAiAct, Gpai, System, SystemRole, Tier, Transparency,
+    AnnexIii, Art63Exception, Date, EuAiAct, Gpai, Prohibited, System, SystemRole, Tier,
+    Transparency,
 };
 
 /// Scope of the Regulation: cited for systems declared `in_scope: false`.
 const SCOPE: &str = "Art. 2";
-/// Art. 6(1): safety component of, or itself, an Annex I product.
+/// Art. 2(12): open-source systems that are not high-risk, prohibited or
+/// under Art. 50 are out of scope.
+const OPEN_SOURCE: &str = "Art. 2(12)";
+/// Art. 6(1): safety component of, or itself, an Annex I product that needs
+/// a third-party conformity assessment.
 const ANNEX_I: &str = "Art. 6(1)";
+/// Why `safety_component` alone did not make the system high-risk.
+const ANNEX_I_NO_THIRD_PARTY: &str = "Art. 6(1)(b) (no third-party conformity assessment)";
 /// Art. 6(2): the Annex III systems are high-risk.
 const ANNEX_III: &str = "Art. 6(2)";
 /// Why a claimed Art. 6(3) exception does not hold.
@@ -31,13 +38,18 @@ const PROFILING_NOT_STATED: &str = "Art. 6(3) last subparagraph (profiling not s
 const DATE_HIGH_RISK: &str = "high-risk";
 const DATE_ANNEX_III: &str = "high-risk-annex-iii";
 const DATE_ANNEX_I: &str = "high-risk-annex-i";
+/// Art. 111(2), second sentence: public-authority systems already on the
+/// market comply by this date.
+const DATE_ART111_PUBLIC: &str = "art111-public-authority";
+const ART111_2: &str = "Art. 111(2)";
 
 /// The classification of one system, ready to be serialised as JSON.
 #[derive(Debug, Clone, Serialize)]
 pub struct Classification {
     pub tier: Tier,
     /// What decided the tier, as citations (`Art. 5(1)(c)`, `Annex III 4(a)`,
-    /// `Art. 6(2)`, `Art. 6(3)(a)`, `Art. 50(1)`), then the GPAI articles.
+    /// `Art. 6(2)`, `Art. 6(3)(a)`, `Art. 50(1)`), then the articles that
+    /// changed the duties (`Art. 25(1)(a)`, GPAI articles, `Art. 111(2)`).
     pub basis: Vec<String>,
     pub gpai: Gpai,
     /// False when the system has no `eu_ai_act` block: the tier is then a
@@ -46,14 +58,44 @@ pub struct Classification {
     pub obligations: Vec<ObligationDue>,
 }
 
-/// One obligation that falls on the organisation for one system and role.
+impl Classification {
+    /// The tier as output shows it: `not-assessed` when there were no facts
+    /// to judge, so that no reader takes the default for a judgement.
+    pub fn tier_name(&self) -> &'static str {
+        if self.assessed {
+            self.tier.as_str()
+        } else {
+            "not-assessed"
+        }
+    }
+}
+
+/// Who carries a duty listed for a system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Carrier {
+    /// The organisation, in the duty's `role`.
+    #[serde(rename = "self")]
+    This,
+    /// Another operator of the same system: shown so that a deployer sees
+    /// the Art. 50(1)/(2) duties sit with its provider, and a provider the
+    /// Art. 50(3)/(4) duties with its deployers.
+    #[serde(rename = "other")]
+    Other,
+}
+
+/// One obligation that falls on the organisation, or on another operator,
+/// for one system.
 #[derive(Debug, Clone, Serialize)]
 pub struct ObligationDue {
     pub id: String,
     pub article: String,
     pub title: String,
-    /// `provider` or `deployer`: whose duty it is.
+    /// The operator whose duty it is: `provider`, `deployer`, `importer`,
+    /// `distributor` or `authorised-representative`.
     pub role: String,
+    /// `self` when the organisation carries it; `other` when the operator in
+    /// `role` is someone else (the system's provider, or its deployers).
+    pub carried_by: Carrier,
     /// The date in force, after `[regulation.dates]` overrides.
     pub applies_from: Date,
     /// The date as adopted in 2024, when it differs (the Digital Omnibus
@@ -63,6 +105,17 @@ pub struct ObligationDue {
     /// The `dates` key, with `high-risk` already resolved.
     pub date_key: String,
     pub in_force: bool,
+}
+
+impl ObligationDue {
+    /// The role column as shown: `deployer`, or `provider's` when another
+    /// operator carries it.
+    pub fn holder(&self) -> String {
+        match self.carried_by {
+            Carrier::This => self.role.clone(),
+            Carrier::Other => format!("{}'s", self.role),
+        }
+    }
 }
 
 /// Why a system is high-risk; both can hold.
@@ -76,13 +129,49 @@ struct HighVia {
 struct Facts<'a> {
     tier: Tier,
     assessed: bool,
-    role: SystemRole,
+    /// The operator roles the organisation holds, Art. 25 included.
+    roles: Vec<CatalogRole>,
     high: HighVia,
+    /// The Annex III points (only read when `high.annex_iii`).
+    annex_iii: &'a [AnnexIii],
     /// An Art. 6(3) exception that holds (claimed, Annex III, no profiling).
     exception: bool,
-    fria: bool,
+    public_service: bool,
+    public_body: bool,
+    open_source: bool,
+    /// Out of scope under Art. 2(12) only: the GPAI model duties remain.
+    gpai_only: bool,
+    placed_on_market: Option<Date>,
+    /// The system's last material change, read as Art. 111(2)'s
+    /// "significant change in design".
+    changed: Option<Date>,
+    prohibited: &'a [Prohibited],
     transparency: &'a [Transparency],
     gpai: Gpai,
+}
+
+impl Facts<'_> {
+    /// High-risk under Art. 6(2) through an Annex III point other than 2
+    /// (critical infrastructure), which Art. 27, 49(1), 49(3) and 86 except.
+    fn annex_iii_not_2(&self) -> bool {
+        self.high.annex_iii
+            && self
+                .annex_iii
+                .iter()
+                .any(|a| *a != AnnexIii::CriticalInfrastructure)
+    }
+}
+
+/// The catalogue roles a system role holds before Art. 25.
+fn roles_of(role: SystemRole) -> Vec<CatalogRole> {
+    match role {
+        SystemRole::Provider => vec![CatalogRole::Provider],
+        SystemRole::Deployer => vec![CatalogRole::Deployer],
+        SystemRole::ProviderAndDeployer => vec![CatalogRole::Provider, CatalogRole::Deployer],
+        SystemRole::Importer => vec![CatalogRole::Importer],
+        SystemRole::Distributor => vec![CatalogRole::Distributor],
+        SystemRole::AuthorisedRepresentative => vec![CatalogRole::AuthorisedRepresentative],
+    }
 }
 
 /// Classify one system as of `as_of` (which decides `in_force`).
@@ -91,10 +180,17 @@ pub fn classify(system: &System, act: &AiAct, as_of: Date) -> Classification {
         let facts = Facts {
             tier: Tier::Minimal,
             assessed: false,
-            role: system.role,
+            roles: roles_of(system.role),
             high: HighVia::default(),
+            annex_iii: &[],
             exception: false,
-            fria: false,
+            public_service: false,
+            public_body: false,
+            open_source: false,
+            gpai_only: false,
+            placed_on_market: None,
+            changed: None,
+            prohibited: &[],
             transparency: &[],
             gpai: Gpai::None,
         };
@@ -107,9 +203,9 @@ pub fn classify(system: &System, act: &AiAct, as_of: Date) -> Classification {
         };
     };
     let gpai = eu.gpai.unwrap_or(Gpai::None);
-    let (tier, mut basis, facts) = tier_of(eu, act, system.role, gpai);
-    let (obligations, gpai_articles) = obligations(act, &facts, as_of);
-    for article in gpai_articles {
+    let (tier, mut basis, facts) = tier_of(eu, act, system, gpai);
+    let (obligations, cited) = obligations(act, &facts, as_of);
+    for article in cited {
         push_unique(&mut basis, article);
     }
     Classification {
@@ -125,22 +221,23 @@ pub fn classify(system: &System, act: &AiAct, as_of: Date) -> Classification {
 fn tier_of<'a>(
     eu: &'a EuAiAct,
     act: &AiAct,
-    role: SystemRole,
+    system: &System,
     gpai: Gpai,
 ) -> (Tier, Vec<String>, Facts<'a>) {
     let mut facts = Facts {
         tier: Tier::Minimal,
         assessed: true,
-        role,
+        roles: roles_of(system.role),
         high: HighVia::default(),
+        annex_iii: &eu.annex_iii,
         exception: false,
-        fria: eu.public_service
-            || eu.annex_iii.iter().any(|a| {
-                matches!(
-                    a,
-                    AnnexIii::Creditworthiness | AnnexIii::InsuranceLifeHealth
-                )
-            }),
+        public_service: eu.public_service,
+        public_body: eu.public_body,
+        open_source: eu.open_source,
+        gpai_only: false,
+        placed_on_market: eu.placed_on_market,
+        changed: system.changed,
+        prohibited: &eu.prohibited,
         transparency: &eu.transparency,
         gpai,
     };
@@ -157,7 +254,9 @@ fn tier_of<'a>(
         return (Tier::Prohibited, basis, facts);
     }
 
-    if eu.safety_component {
+    // Art. 6(1) needs both (a) an Annex I product or safety component and
+    // (b) a third-party conformity assessment under that legislation.
+    if eu.safety_component && eu.third_party_assessment {
         facts.high.annex_i = true;
         basis.push(ANNEX_I.to_string());
     }
@@ -191,7 +290,7 @@ fn tier_of<'a>(
         }
     }
 
-    let tier = if facts.high.annex_i || facts.high.annex_iii {
+    let mut tier = if facts.high.annex_i || facts.high.annex_iii {
         Tier::High
     } else if !eu.transparency.is_empty() {
         let keys: Vec<&str> = eu.transparency.iter().map(|t| t.as_str()).collect();
@@ -200,6 +299,31 @@ fn tier_of<'a>(
     } else {
         Tier::Minimal
     };
+    if eu.safety_component && !eu.third_party_assessment && tier != Tier::High {
+        basis.push(ANNEX_I_NO_THIRD_PARTY.to_string());
+    }
+    if tier == Tier::Minimal && eu.open_source {
+        tier = Tier::OutOfScope;
+        facts.gpai_only = true;
+        basis = vec![OPEN_SOURCE.to_string()];
+    }
+    // Art. 25(1): a distributor, importer, deployer or other third party of
+    // a high-risk system becomes its provider.
+    if tier == Tier::High && !facts.roles.contains(&CatalogRole::Provider) {
+        let triggers = [
+            (eu.own_name, "Art. 25(1)(a)"),
+            (eu.substantial_modification, "Art. 25(1)(b)"),
+            (eu.changed_purpose, "Art. 25(1)(c)"),
+        ];
+        for (held, article) in triggers {
+            if held {
+                basis.push(article.to_string());
+            }
+        }
+        if triggers.iter().any(|(held, _)| *held) {
+            facts.roles.insert(0, CatalogRole::Provider);
+        }
+    }
     facts.tier = tier;
     (tier, basis, facts)
 }
