@@ -61,7 +61,13 @@ impl Render for GapReport<'_> {
                     .iter()
                     .map(|g| (g.id.clone(), g.title.clone()))
                     .collect();
-                ci::junit(self.gap, self.threshold, self.denied, &groups)
+                ci::junit(
+                    self.gap,
+                    self.threshold,
+                    self.denied,
+                    self.regressions,
+                    &groups,
+                )
             }
             _ => return None,
         })
