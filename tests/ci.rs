@@ -67,6 +67,121 @@ fn sarif_for_the_examples_is_valid_and_every_result_has_a_line() {
     }
 }
 
+/// What SARIF1004 (ExpressUriBaseIdsCorrectly) and SARIF1005/1018 of
+/// Microsoft's SARIF multitool ask of file locations: a `uri` with a
+/// `uriBaseId` is relative; one without is an absolute URI with a scheme
+/// (never a bare `/path`); every base id used is declared in
+/// `originalUriBaseIds`, whose own `uri`, if given, is absolute and ends
+/// with a slash.
+fn assert_uris_as_sarif1004_asks(doc: &Value, what: &str) -> Vec<String> {
+    let run0 = &doc["runs"][0];
+    let bases = run0["originalUriBaseIds"]
+        .as_object()
+        .expect("originalUriBaseIds");
+    for (id, b) in bases {
+        if let Some(u) = b["uri"].as_str() {
+            assert!(
+                u.contains("://") && u.ends_with('/'),
+                "{what}: base {id} = {u}"
+            );
+        }
+    }
+    let mut uris = Vec::new();
+    for r in run0["results"].as_array().unwrap() {
+        for l in r["locations"].as_array().into_iter().flatten() {
+            let a = &l["physicalLocation"]["artifactLocation"];
+            let uri = a["uri"].as_str().unwrap();
+            match a["uriBaseId"].as_str() {
+                Some(base) => {
+                    assert!(bases.contains_key(base), "{what}: {base} not declared");
+                    assert!(
+                        !uri.starts_with('/') && !uri.contains("://"),
+                        "{what}: {uri} with a base id must be relative"
+                    );
+                }
+                None => assert!(uri.starts_with("file:///"), "{what}: {uri}"),
+            }
+            uris.push(uri.to_string());
+        }
+    }
+    uris
+}
+
+#[test]
+fn sarif_locations_are_the_same_from_an_absolute_path_and_from_elsewhere() {
+    let v = sarif_validator();
+    let elsewhere = tempfile::tempdir().unwrap();
+    for cmd in ["check", "gap"] {
+        let rel = run(&[
+            cmd,
+            "--format",
+            "sarif",
+            "--as-of",
+            "2026-11-24",
+            "examples/bank",
+        ]);
+        let abs_path = root().join("examples/bank");
+        let abs_path = abs_path.to_str().unwrap();
+        let abs = run(&[cmd, "--format", "sarif", "--as-of", "2026-11-24", abs_path]);
+        let outside = run_in(
+            elsewhere.path(),
+            &[cmd, "--format", "sarif", "--as-of", "2026-11-24", abs_path],
+        );
+        // Outside the repository, the root is found by its `.git`; a
+        // checkout without one (a source tarball) has no root to find.
+        let git = root().join(".git").exists();
+        if !git {
+            eprintln!(
+                "skipped the run from outside: {} has no .git",
+                root().display()
+            );
+        }
+        let mut seen = Vec::new();
+        let runs = [
+            ("relative", &rel),
+            ("absolute", &abs),
+            ("outside", &outside),
+        ];
+        for (what, out) in runs.into_iter().take(if git { 3 } else { 2 }) {
+            let doc = assert_valid_sarif(&v, out, &format!("{cmd} {what}"));
+            let uris = assert_uris_as_sarif1004_asks(&doc, what);
+            assert!(!uris.is_empty());
+            assert!(
+                uris.iter().all(|u| u.starts_with("examples/bank/")),
+                "{uris:?}"
+            );
+            let driver = &doc["runs"][0]["tool"]["driver"];
+            assert!(driver["fullName"].as_str().unwrap().starts_with("aims "));
+            assert_eq!(doc["runs"][0]["automationDetails"]["id"], "aims/");
+            for r in driver["rules"].as_array().unwrap() {
+                let help = r["helpUri"].as_str().unwrap();
+                assert!(
+                    help.starts_with(env!("CARGO_PKG_REPOSITORY")) && help.contains("README.md#"),
+                    "{help}"
+                );
+            }
+            seen.push(uris);
+        }
+        assert!(seen.iter().all(|u| u == &seen[0]), "{cmd}");
+    }
+    // A load failure, given an absolute path, too.
+    let bad = root().join("tests/fixtures/invalid/many-problems.yaml");
+    let dir = if root().join(".git").exists() {
+        elsewhere.path().to_path_buf()
+    } else {
+        root()
+    };
+    let out = run_in(&dir, &["check", "--format", "sarif", bad.to_str().unwrap()]);
+    assert_eq!(out.code, 2);
+    let doc = assert_valid_sarif(&v, &out, "load failure");
+    let uris = assert_uris_as_sarif1004_asks(&doc, "load failure");
+    assert!(
+        uris.iter()
+            .all(|u| u == "tests/fixtures/invalid/many-problems.yaml"),
+        "{uris:?}"
+    );
+}
+
 #[test]
 fn the_schema_rejects_what_sarif_forbids() {
     let v = sarif_validator();

@@ -159,7 +159,20 @@ impl From<crate::pack::PackError> for Failure {
 
 pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
     if json_cmd == Some("sarif") {
-        print!("{}", crate::render::ci::sarif(&f.diagnostics));
+        // No project: the files named say where the repository is.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let start = f
+            .diagnostics
+            .iter()
+            .find_map(|d| d.location.as_ref())
+            .and_then(|l| Path::new(&l.file).parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| cwd.clone());
+        let base = crate::render::ci::SarifBase::new(
+            &start,
+            &cwd,
+            "aims: the inventory could not be loaded",
+        );
+        print!("{}", crate::render::ci::sarif(&f.diagnostics, &base));
     } else if let Some(cmd) = json_cmd
         && let Ok(s) = envelope(
             cmd,

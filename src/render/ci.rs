@@ -9,8 +9,97 @@ use crate::assess::{Gap, Level, Regression};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::rules::{self, Finding};
 
-/// Where each rule is documented. The README has a section per area.
-pub const DOCS_URL: &str = "https://github.com/aims-governance/aims/blob/main/README.md";
+/// Where aims is documented: the README of the repository named by
+/// `repository` in Cargo.toml, the one setting every link comes from
+/// (SARIF's `helpUri` and `informationUri`, the man pages).
+pub const DOCS_URL: &str = concat!(env!("CARGO_PKG_REPOSITORY"), "/blob/main/README.md");
+
+/// The `helpUri` of a rule: the README's rules table, which lists every
+/// rule id with its default severity; a load error's is the inventory
+/// format section.
+pub fn help_uri(anchor: &str) -> String {
+    format!("{DOCS_URL}#{anchor}")
+}
+
+/// The SARIF base id of every file location: the repository root.
+pub const SRCROOT: &str = "%SRCROOT%";
+
+/// What file locations in SARIF are relative to: the repository root (the
+/// nearest folder, from the project's upward, that holds `.git`; only its
+/// existence is looked at), else the working directory when the project
+/// is inside it, else the project's folder. So `aims check /abs/path` and
+/// `aims check path` give the same relative URIs, which code scanning
+/// resolves against the checkout.
+#[derive(Debug, Clone)]
+pub struct SarifBase {
+    root: std::path::PathBuf,
+    cwd: std::path::PathBuf,
+    /// What the run was, for `automationDetails.description`.
+    run: &'static str,
+}
+
+impl SarifBase {
+    /// `start` is the project's folder (or, for a load failure, the
+    /// folder of the first file named); `cwd` is the working directory the
+    /// shown file names are relative to.
+    pub fn new(start: &std::path::Path, cwd: &std::path::Path, run: &'static str) -> Self {
+        let start = if start.is_absolute() {
+            start.to_path_buf()
+        } else {
+            cwd.join(start)
+        };
+        let root = start
+            .ancestors()
+            .find(|d| std::fs::symlink_metadata(d.join(".git")).is_ok())
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_else(|| {
+                if start.starts_with(cwd) {
+                    cwd.to_path_buf()
+                } else {
+                    start.clone()
+                }
+            });
+        SarifBase {
+            root,
+            cwd: cwd.to_path_buf(),
+            run,
+        }
+    }
+
+    /// The artifact location of a file as shown in a diagnostic: a
+    /// relative URI with the `%SRCROOT%` base id, or, for a file outside
+    /// the repository, an absolute `file://` URI (never a bare absolute
+    /// path, which SARIF1004 rejects).
+    fn artifact(&self, shown: &str) -> Value {
+        let p = std::path::Path::new(shown);
+        let abs = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.cwd.join(p)
+        };
+        match abs.strip_prefix(&self.root) {
+            Ok(rel) if !rel.as_os_str().is_empty() => {
+                json!({"uri": uri_path(&rel.to_string_lossy()), "uriBaseId": SRCROOT})
+            }
+            _ => json!({"uri": format!("file://{}", uri_path(&abs.to_string_lossy()))}),
+        }
+    }
+}
+
+/// A path as a URI reference: every byte but unreserved characters and
+/// `/` percent-encoded (RFC 3986), so a space or `#` in a file name stays
+/// part of the path.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
 
 fn level(s: Severity) -> &'static str {
     match s {
@@ -46,13 +135,13 @@ fn descriptor(
         "shortDescription": {"text": summary},
         "fullDescription": {"text": explain},
         "help": {"text": fix, "markdown": format!("{fix}\n\nRun `aims rules {id}` for details.")},
-        "helpUri": format!("{DOCS_URL}#{anchor}"),
+        "helpUri": help_uri(anchor),
         "defaultConfiguration": {"level": level(severity)},
     })
 }
 
 /// One SARIF run from findings (check/gap) or load errors (exit 2).
-fn sarif_run(diags: &[Diagnostic]) -> Value {
+fn sarif_run(diags: &[Diagnostic], base: &SarifBase) -> Value {
     // Rule descriptors: every registered rule, then any load code seen.
     let mut rules_out: Vec<Value> = rules::RULES
         .iter()
@@ -103,7 +192,7 @@ fn sarif_run(diags: &[Diagnostic]) -> Value {
                 if l.column > 0 {
                     region["startColumn"] = json!(l.column);
                 }
-                r["locations"] = json!([{"physicalLocation": {"artifactLocation": {"uri": l.file}, "region": region}}]);
+                r["locations"] = json!([{"physicalLocation": {"artifactLocation": base.artifact(&l.file), "region": region}}]);
                 // Stable across runs and unrelated edits above: rule, file, subject.
                 r["partialFingerprints"] = json!({"aimsFinding/v1": format!("{rule}:{}:{}:{}", l.file, control.unwrap_or(""), system.unwrap_or(""))});
             }
@@ -126,10 +215,22 @@ fn sarif_run(diags: &[Diagnostic]) -> Value {
     json!({
         "tool": {"driver": {
             "name": "aims",
+            "fullName": concat!("aims ", env!("CARGO_PKG_VERSION"), " (ISO/IEC 42001 AI management system checks)"),
             "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
             "informationUri": DOCS_URL,
             "rules": rules_out,
         }},
+        // One category for every aims run, so that code scanning closes
+        // the alerts a later run no longer reports.
+        "automationDetails": {
+            "id": "aims/",
+            "description": {"text": base.run},
+        },
+        "originalUriBaseIds": {
+            SRCROOT: {"description": {"text": "The root of the repository the inventory is in."}},
+        },
+        "columnKind": "unicodeCodePoints",
         "results": results,
     })
 }
@@ -148,8 +249,8 @@ fn document(run: Value) -> String {
 /// SARIF for findings, or for an inventory that could not be loaded (so
 /// that the broken line is annotated too). Waived findings are kept,
 /// marked as suppressed.
-pub fn sarif(diags: &[Diagnostic]) -> String {
-    document(sarif_run(diags))
+pub fn sarif(diags: &[Diagnostic], base: &SarifBase) -> String {
+    document(sarif_run(diags, base))
 }
 
 /// Why this (control, system) test case fails, one reason a line; empty
@@ -389,6 +490,32 @@ pub fn junit(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn locations_are_relative_to_the_repository_or_file_uris() {
+        let tmp = tempfile::tempdir().unwrap();
+        let repo = tmp.path().join("repo");
+        std::fs::create_dir_all(repo.join(".git")).unwrap();
+        std::fs::create_dir_all(repo.join("aims dir")).unwrap();
+        let elsewhere = tmp.path().join("elsewhere");
+        // From outside the repository, with an absolute path.
+        let b = SarifBase::new(&repo.join("aims dir"), &elsewhere, "aims check");
+        let shown = repo.join("aims dir/a#b.yaml");
+        let a = b.artifact(&shown.to_string_lossy());
+        assert_eq!(a["uri"], "aims%20dir/a%23b.yaml");
+        assert_eq!(a["uriBaseId"], SRCROOT);
+        // From inside it, with a relative one: the same location.
+        let b = SarifBase::new(Path::new("aims dir"), &repo, "aims check");
+        assert_eq!(b.artifact("aims dir/a#b.yaml"), a);
+        // A file outside the repository is an absolute file:// URI.
+        let out = b.artifact(&elsewhere.join("x.yaml").to_string_lossy());
+        assert!(
+            out["uri"].as_str().unwrap().starts_with("file:///"),
+            "{out}"
+        );
+        assert!(out.get("uriBaseId").is_none());
+    }
 
     #[test]
     fn names_are_pascal_case() {

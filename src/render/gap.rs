@@ -52,7 +52,10 @@ impl Render for GapReport<'_> {
         Some(match format {
             Output::Table => gap_table(self.project, self.gap, cx.colour),
             Output::Markdown => gap_markdown(self.project, self.gap, self.regressions),
-            Output::Sarif => ci::sarif(&self.gap.findings),
+            Output::Sarif => ci::sarif(
+                &self.gap.findings,
+                &ci::SarifBase::new(&self.project.root, &self.project.base, "aims gap"),
+            ),
             Output::Junit => {
                 let groups: Vec<(String, String)> = self
                     .project
