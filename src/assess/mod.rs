@@ -10,7 +10,9 @@ pub mod classify;
 pub mod evidence;
 pub mod readiness;
 
-pub use baseline::{BaselineError, Regression, regressions};
+pub use baseline::{
+    BaselineError, BaselineFinding, Comparison, Improvement, Regression, compare, regressions,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

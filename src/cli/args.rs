@@ -146,6 +146,8 @@ pub enum GapFormat {
     Sarif,
     /// JUnit XML: a suite per clause group and Annex A objective, a case per control.
     Junit,
+    /// A pull-request comment: what changed since `--baseline`, under GitHub's size limit.
+    Pr,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -375,7 +377,7 @@ macro_rules! into_output {
 
 into_output! {
     CheckFormat { Human => Table, Json => Json, Sarif => Sarif }
-    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit }
+    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit, Pr => Pr }
     TableFormat { Table => Table, Json => Json, Markdown => Markdown }
     DocFormat { Html => Html, Markdown => Markdown }
     SoaFormat { Markdown => Markdown, Html => Html, Csv => Csv, Json => Json }

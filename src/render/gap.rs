@@ -19,6 +19,8 @@ pub struct GapReport<'a> {
     /// The findings at a denied severity.
     pub denied: &'a [&'a Finding],
     pub regressions: &'a [assess::Regression],
+    /// Everything that changed since `--baseline`, for `--format pr`.
+    pub comparison: Option<&'a assess::Comparison>,
     pub passed: bool,
 }
 
@@ -30,6 +32,7 @@ impl Render for GapReport<'_> {
         Output::Markdown,
         Output::Sarif,
         Output::Junit,
+        Output::Pr,
     ];
     type Json<'a>
         = GapView<'a>
@@ -72,6 +75,17 @@ impl Render for GapReport<'_> {
                     &groups,
                 )
             }
+            Output::Pr => crate::render::pr::pr_markdown(
+                &crate::render::pr::PrInput {
+                    title: &self.project.title(),
+                    gap: self.gap,
+                    threshold: self.threshold,
+                    denied: self.denied,
+                    comparison: self.comparison,
+                    passed: self.passed,
+                },
+                crate::render::pr::GITHUB_LIMIT,
+            ),
             _ => return None,
         })
     }
