@@ -68,8 +68,19 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
-    Man(SchemaArgs),
+    /// Print the man page of aims or of one command (roff), or write them all with --dir.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (for example `gap`); default: aims(1).
+    pub command: Option<String>,
+    /// Write every page (aims.1 and aims-COMMAND.1) into this folder instead.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["command", "output"])]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
