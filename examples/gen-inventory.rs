@@ -110,7 +110,7 @@ fn systems_file(part: usize) -> String {
     }
 }
 
-fn generate(dir: &Path, n: usize, evidence_bytes: usize) -> Result<(), String> {
+pub fn generate(dir: &Path, n: usize, evidence_bytes: usize) -> Result<(), String> {
     let suppliers = n / 50 + 1;
     let per_file = (evidence_bytes / (2 * n.max(1))).max(64);
 

@@ -214,3 +214,184 @@ fn reports_render_in_headless_chromium() {
     let dom = std::fs::read_to_string(work.path().join("injection.html")).unwrap();
     assert!(dom.contains("&lt;script&gt;document.title="));
 }
+
+/// The report of `dir`, written into `work` as `NAME.html`.
+fn report_html(work: &Path, name: &str, dir: &str) -> PathBuf {
+    let html = work.join(format!("{name}.html"));
+    let o = run(&[
+        "report",
+        "--as-of",
+        "2026-11-24",
+        "--output",
+        html.to_str().unwrap(),
+        dir,
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    html
+}
+
+/// A PDF's pages and the size of the first, in points.
+fn pdf_pages(pdf: &[u8]) -> (usize, Option<(f64, f64)>) {
+    let text = String::from_utf8_lossy(pdf);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count();
+    let size = text.find("/MediaBox [").and_then(|i| {
+        let rest = &text[i + 11..];
+        let nums: Vec<f64> = rest[..rest.find(']')?]
+            .split_whitespace()
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        (nums.len() == 4).then(|| (nums[2] - nums[0], nums[3] - nums[1]))
+    });
+    (pages, size)
+}
+
+/// Printed on A4 and on US Letter (the report sets no paper size, so the
+/// printer's is used; the test sets each in turn), the report has a sane
+/// number of pages on each, close to each other.
+#[test]
+fn the_report_prints_on_a4_and_letter() {
+    let Some(bin) = chromium() else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium: .ci/run installs it"
+        );
+        eprintln!("chromium not installed: skipping the print test");
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let html = report_html(work.path(), "bank", "examples/bank");
+    let text = std::fs::read_to_string(&html).unwrap();
+    assert!(
+        !text.contains("@page { size"),
+        "the report fixes no paper size"
+    );
+    let mut counts = Vec::new();
+    for (paper, w, h) in [("A4", 595.0, 842.0), ("letter", 612.0, 792.0)] {
+        let copy = work.path().join(format!("bank-{paper}.html"));
+        std::fs::write(
+            &copy,
+            text.replacen(
+                "</head>",
+                &format!("<style>@page {{ size: {paper}; }}</style></head>"),
+                1,
+            ),
+        )
+        .unwrap();
+        let pdf = work.path().join(format!("bank-{paper}.pdf"));
+        chrome(
+            &bin,
+            &work.path().join(format!("profile-pdf-{paper}")),
+            &[
+                format!("--print-to-pdf={}", pdf.display()),
+                "--no-pdf-header-footer".into(),
+            ],
+            &format!("file://{}", copy.display()),
+        );
+        let bytes = std::fs::read(&pdf).expect("PDF written");
+        assert!(bytes.starts_with(b"%PDF"), "{paper}");
+        let (pages, size) = pdf_pages(&bytes);
+        let (pw, ph) = size.expect("a MediaBox");
+        assert!(
+            (pw - w).abs() < 2.0 && (ph - h).abs() < 2.0,
+            "{paper}: {pw}x{ph}"
+        );
+        assert!((5..=80).contains(&pages), "{paper}: {pages} pages");
+        counts.push(pages);
+    }
+    let (a4, letter) = (counts[0] as f64, counts[1] as f64);
+    assert!(
+        (a4 / letter - 1.0).abs() < 0.3,
+        "A4 {a4} pages, Letter {letter}"
+    );
+}
+
+/// axe-core's `color-contrast` and `scrollable-region-focusable`, run in
+/// the browser on each report at desktop and phone widths. axe-core comes
+/// from npm (`npm install --prefix target/axe axe-core@4`, as .ci/run
+/// does; or AXE_CORE_JS names axe.min.js); without it the test says it
+/// skipped, and the palette is still checked by the contrast unit test.
+#[test]
+fn axe_core_finds_no_contrast_or_scrolling_violation() {
+    let Some(bin) = chromium() else {
+        eprintln!("chromium not installed: skipping axe-core");
+        return;
+    };
+    let axe = std::env::var_os("AXE_CORE_JS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/axe/node_modules/axe-core/axe.min.js"));
+    let Ok(axe_js) = std::fs::read_to_string(&axe) else {
+        eprintln!("skipped: no axe-core at {}", axe.display());
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let soa = work.path().join("soa.html");
+    let o = run(&[
+        "soa",
+        "--format",
+        "html",
+        "--as-of",
+        "2026-11-24",
+        "--output",
+        soa.to_str().unwrap(),
+        "examples/bank",
+    ]);
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let pages = [
+        report_html(work.path(), "bank", "examples/bank"),
+        report_html(work.path(), "hospital", "examples/hospital"),
+        soa,
+    ];
+    for page in pages {
+        let text = std::fs::read_to_string(&page).unwrap();
+        // The report forbids scripts (its CSP); this audit copy runs one.
+        let csp = text
+            .find("<meta http-equiv=\"Content-Security-Policy\"")
+            .expect("a CSP");
+        let end = csp + text[csp..].find('>').unwrap() + 1;
+        let runner = "<script>axe.run(document, {runOnly: ['color-contrast', 'scrollable-region-focusable']}).then(function (r) { var p = document.createElement('pre'); p.id = 'axe-result'; p.textContent = JSON.stringify(r.violations.map(function (v) { return {id: v.id, nodes: v.nodes.slice(0, 5).map(function (n) { return n.html + ' ' + n.failureSummary; })}; })); document.body.appendChild(p); });</script>";
+        let audited = format!(
+            "{}{}",
+            &text[..csp],
+            text[end..].replacen(
+                "</body>",
+                &format!("<script>{axe_js}</script>{runner}</body>"),
+                1
+            )
+        );
+        let copy = page.with_extension("axe.html");
+        std::fs::write(&copy, audited).unwrap();
+        for (width, height) in [(1280, 2000), (375, 812)] {
+            let dom = chrome(
+                &bin,
+                &work.path().join(format!("profile-axe-{width}")),
+                &[
+                    "--dump-dom".into(),
+                    format!("--window-size={width},{height}"),
+                    "--virtual-time-budget=20000".into(),
+                ],
+                &format!("file://{}", copy.display()),
+            );
+            let at = dom
+                .find("<pre id=\"axe-result\">")
+                .unwrap_or_else(|| panic!("{}: axe-core did not finish", page.display()));
+            let rest = &dom[at + "<pre id=\"axe-result\">".len()..];
+            let json = &rest[..rest.find("</pre>").unwrap()];
+            let json = json
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&");
+            let v: serde_json::Value =
+                serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+            assert_eq!(
+                v.as_array().map(Vec::len),
+                Some(0),
+                "{} at {width}px: {v:#}",
+                page.display()
+            );
+        }
+    }
+}

@@ -11,7 +11,9 @@ pub mod evidence;
 pub mod readiness;
 pub mod records;
 
-pub use baseline::{BaselineError, Regression, regressions};
+pub use baseline::{
+    BaselineError, BaselineFinding, Comparison, Improvement, Regression, compare, regressions,
+};
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 

@@ -259,9 +259,11 @@ impl<'a> Records<'a> {
         }
 
         // Incidents, as communicated (A.8.4): each reviewed on the day it
-        // was reported, else the day the organisation became aware of it.
+        // was reported; one that is not serious, on the day the organisation
+        // became aware of it. A serious incident not yet reported is not
+        // current evidence of communication.
         for inc in &inv.incidents {
-            let date = Some(inc.reported.unwrap_or(inc.aware));
+            let date = inc.reported.or((!inc.serious).then_some(inc.aware));
             let rec = Record {
                 kind: RecordKind::Incident,
                 noun: "incident",

@@ -71,8 +71,19 @@ pub enum Command {
     Schema(SchemaArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
-    Man(SchemaArgs),
+    /// Print the man page of aims or of one command (roff), or write them all with --dir.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print (for example `gap`); default: aims(1).
+    pub command: Option<String>,
+    /// Write every page (aims.1 and aims-COMMAND.1) into this folder instead.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["command", "output"])]
+    pub dir: Option<PathBuf>,
+    #[command(flatten)]
+    pub out: OutputArgs,
 }
 
 #[derive(Debug, Args)]
@@ -160,6 +171,8 @@ pub enum GapFormat {
     Sarif,
     /// JUnit XML: a suite per clause group and Annex A objective, a case per control.
     Junit,
+    /// A pull-request comment: what changed since `--baseline`, under GitHub's size limit.
+    Pr,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -402,7 +415,7 @@ macro_rules! into_output {
 
 into_output! {
     CheckFormat { Human => Table, Json => Json, Sarif => Sarif }
-    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit }
+    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit, Pr => Pr }
     TableFormat { Table => Table, Json => Json, Markdown => Markdown }
     DocFormat { Html => Html, Markdown => Markdown }
     SoaFormat { Markdown => Markdown, Html => Html, Csv => Csv, Json => Json }

@@ -32,7 +32,16 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
             .for_system(&project, system.id.as_str())
             .ok_or_else(|| RunError::Usage(format!("no system `{id}` in the inventory")))?;
     }
-    let regressions = regressions_since(&result, baseline.as_deref())?.unwrap_or_default();
+    let comparison = baseline
+        .as_deref()
+        .map(|text| {
+            assess::compare(&result, text).map_err(|e| RunError::Usage(format!("--baseline: {e}")))
+        })
+        .transpose()?;
+    let regressions = comparison
+        .as_ref()
+        .map(|c| c.regressions.clone())
+        .unwrap_or_default();
     let threshold = fail_under.or(project.config.gate.fail_under);
     let deny = project.config.gate.deny.as_deref();
     let denied: Vec<&Finding> = result
@@ -48,6 +57,7 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
         threshold,
         denied: &denied,
         regressions: &regressions,
+        comparison: comparison.as_ref(),
         passed: !failed,
     };
     let cx = Cx {

@@ -1,4 +1,4 @@
-//! `aims init`, `aims schema`, `aims completions`, `aims man`.
+//! `aims init`, `aims schema`, `aims completions`.
 
 use super::*;
 
@@ -70,22 +70,12 @@ pub(super) fn init(a: InitArgs, term: Term) -> Result<u8, Failure> {
 }
 
 // ---------------------------------------------------------------------------
-// aims completions, aims man
+// aims completions
 
 pub(super) fn completions(a: CompletionsArgs) -> Result<u8, Failure> {
     use clap::CommandFactory;
     let mut buf = Vec::new();
     clap_complete::generate(a.shell, &mut Cli::command(), "aims", &mut buf);
-    emit(&String::from_utf8_lossy(&buf), &a.out, Guard::None)?;
-    Ok(EXIT_OK)
-}
-
-pub(super) fn man(a: SchemaArgs) -> Result<u8, Failure> {
-    use clap::CommandFactory;
-    let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
-        .render(&mut buf)
-        .map_err(|e| RunError::Io(format!("cannot render the man page: {e}")))?;
     emit(&String::from_utf8_lossy(&buf), &a.out, Guard::None)?;
     Ok(EXIT_OK)
 }

@@ -13,6 +13,7 @@ mod error;
 mod explain;
 mod gap;
 mod init;
+mod man;
 mod map;
 mod pack;
 mod readiness;
@@ -30,6 +31,7 @@ use explain::*;
 use gap::*;
 pub use init::schema_json;
 use init::*;
+use man::*;
 use map::*;
 use pack::*;
 use readiness::*;
@@ -163,7 +165,20 @@ impl From<crate::pack::PackError> for Failure {
 
 pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term: Term) {
     if json_cmd == Some("sarif") {
-        print!("{}", crate::render::ci::sarif(&f.diagnostics));
+        // No project: the files named say where the repository is.
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let start = f
+            .diagnostics
+            .iter()
+            .find_map(|d| d.location.as_ref())
+            .and_then(|l| Path::new(&l.file).parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| cwd.clone());
+        let base = crate::render::ci::SarifBase::new(
+            &start,
+            &cwd,
+            "aims: the inventory could not be loaded",
+        );
+        print!("{}", crate::render::ci::sarif(&f.diagnostics, &base));
     } else if let Some(cmd) = json_cmd
         && let Ok(s) = envelope(
             cmd,

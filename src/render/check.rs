@@ -78,7 +78,10 @@ impl Render for Checked<'_> {
 
     fn text(&self, format: Output, cx: &Cx) -> Option<String> {
         match format {
-            Output::Sarif => Some(ci::sarif(self.findings)),
+            Output::Sarif => Some(ci::sarif(
+                self.findings,
+                &ci::SarifBase::new(&self.project.root, &self.project.base, "aims check"),
+            )),
             Output::Table => Some(self.human(cx)),
             _ => None,
         }

@@ -13,6 +13,7 @@
 //! - HTML: [`html`] (the escape function of the HTML templates too) and
 //!   [`html_ticks`];
 //! - CSV: [`csv_cell`];
+//! - XML (JUnit): [`xml`];
 //! - JSON and SARIF: [`json_pretty`], which also escapes what serde_json
 //!   leaves raw (C1 controls, DEL, bidirectional overrides).
 
@@ -233,6 +234,29 @@ fn html_into(s: &str, out: &mut String) {
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     html_into(s, &mut out);
+    out
+}
+
+/// User text in XML (JUnit), as element content or (`attribute`) in a
+/// quoted attribute. Control characters XML 1.0 cannot hold, and the
+/// noncharacters U+FFFE/U+FFFF, are shown as escapes instead of making the
+/// document unreadable; in an attribute a newline is shown as `\n` too,
+/// since a parser would turn it into a space.
+pub fn xml(s: &str, attribute: bool) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' if !attribute => out.push(c),
+            '\u{fffe}' | '\u{ffff}' => push_escape(&mut out, c),
+            c if is_control(c) => push_escape(&mut out, c),
+            _ => out.push(c),
+        }
+    }
     out
 }
 

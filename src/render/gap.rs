@@ -19,6 +19,8 @@ pub struct GapReport<'a> {
     /// The findings at a denied severity.
     pub denied: &'a [&'a Finding],
     pub regressions: &'a [assess::Regression],
+    /// Everything that changed since `--baseline`, for `--format pr`.
+    pub comparison: Option<&'a assess::Comparison>,
     pub passed: bool,
 }
 
@@ -30,6 +32,7 @@ impl Render for GapReport<'_> {
         Output::Markdown,
         Output::Sarif,
         Output::Junit,
+        Output::Pr,
     ];
     type Json<'a>
         = GapView<'a>
@@ -52,7 +55,10 @@ impl Render for GapReport<'_> {
         Some(match format {
             Output::Table => gap_table(self.project, self.gap, cx.colour),
             Output::Markdown => gap_markdown(self.project, self.gap, self.regressions),
-            Output::Sarif => ci::sarif(&self.gap.findings),
+            Output::Sarif => ci::sarif(
+                &self.gap.findings,
+                &ci::SarifBase::new(&self.project.root, &self.project.base, "aims gap"),
+            ),
             Output::Junit => {
                 let groups: Vec<(String, String)> = self
                     .project
@@ -61,8 +67,25 @@ impl Render for GapReport<'_> {
                     .iter()
                     .map(|g| (g.id.clone(), g.title.clone()))
                     .collect();
-                ci::junit(self.gap, self.threshold, self.denied, &groups)
+                ci::junit(
+                    self.gap,
+                    self.threshold,
+                    self.denied,
+                    self.regressions,
+                    &groups,
+                )
             }
+            Output::Pr => crate::render::pr::pr_markdown(
+                &crate::render::pr::PrInput {
+                    title: &self.project.title(),
+                    gap: self.gap,
+                    threshold: self.threshold,
+                    denied: self.denied,
+                    comparison: self.comparison,
+                    passed: self.passed,
+                },
+                crate::render::pr::GITHUB_LIMIT,
+            ),
             _ => return None,
         })
     }

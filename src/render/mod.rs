@@ -19,6 +19,7 @@ pub mod limits;
 pub mod map;
 pub mod output;
 pub mod plan;
+pub mod pr;
 pub mod readiness;
 pub mod report;
 pub mod risks;
@@ -50,6 +51,8 @@ pub enum Output {
     Sarif,
     /// JUnit XML.
     Junit,
+    /// A pull-request comment (GitHub-flavoured Markdown).
+    Pr,
     Csv,
     Html,
 }
@@ -62,6 +65,7 @@ impl Output {
             Output::Json => "json",
             Output::Sarif => "sarif",
             Output::Junit => "junit",
+            Output::Pr => "pr",
             Output::Csv => "csv",
             Output::Html => "html",
         }

@@ -612,4 +612,124 @@ pub(crate) mod tests {
         };
         assert_eq!(l.href("docs/a b.md"), "../evidence/docs/a%20b.md");
     }
+
+    /// WCAG 2.x relative luminance of `#rrggbb`.
+    fn luminance(hex: &str) -> f64 {
+        let h = hex.trim_start_matches('#');
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&h[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    }
+
+    /// WCAG contrast ratio, as axe-core's `color-contrast` computes it.
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (x, y) = (luminance(a), luminance(b));
+        (x.max(y) + 0.05) / (x.min(y) + 0.05)
+    }
+
+    /// `name -> #hex` of every `--name:#hex` in the template's `:root`.
+    fn palette(template: &str) -> std::collections::BTreeMap<String, String> {
+        let root = &template[template.find(":root {").unwrap() + ":root {".len()..];
+        let root = &root[..root.find('}').unwrap()];
+        root.split(';')
+            .filter_map(|d| {
+                let (k, v) = d.split_once(':')?;
+                let k = k.trim().strip_prefix("--")?;
+                let v = v.trim();
+                (v.starts_with('#') && v.len() == 7).then(|| (k.to_string(), v.to_string()))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn contrast_of_a_known_pair() {
+        assert!((contrast("#000000", "#ffffff") - 21.0).abs() < 1e-9);
+        // The badge colours of the issue: 4.05 and 3.97 by axe-core.
+        assert!((contrast("#ffffff", "#c4640a") - 4.06).abs() < 0.01);
+        assert!((contrast("#ffffff", "#a07a00") - 3.98).abs() < 0.01);
+    }
+
+    /// Every text/background pair of the report's palette passes WCAG AA
+    /// for normal text (4.5:1), what axe-core's `color-contrast` asks.
+    #[test]
+    fn the_report_palette_passes_color_contrast() {
+        let t = include_str!("../../templates/report.html");
+        let p = palette(t);
+        let c = |k: &str| p.get(k).unwrap_or_else(|| panic!("--{k}")).as_str();
+        let mut pairs: Vec<(String, &str, &str)> = Vec::new();
+        // Badges: white text on each level's and tier's colour.
+        for level in [
+            "missing",
+            "partial",
+            "implemented",
+            "evidenced",
+            "effective",
+            "na",
+        ] {
+            pairs.push((format!("badge {level}"), "#ffffff", c(level)));
+        }
+        // Coloured and muted text (findings, evidence states, notes) on
+        // the page and on the soft panels (table heads, scope, code).
+        for text in ["ink", "muted", "missing", "partial"] {
+            for bg in ["bg", "soft"] {
+                pairs.push((format!("{text} on {bg}"), c(text), c(bg)));
+            }
+        }
+        // Heat map cells carry their count in ink.
+        for cell in ["#dcefdc", "#f6d9a8", "#f2b8b5"] {
+            assert!(t.contains(cell), "heat cell {cell} is in the template");
+            pairs.push((format!("ink on heat {cell}"), c("ink"), cell));
+        }
+        let failing: Vec<String> = pairs
+            .iter()
+            .map(|(what, fg, bg)| (what, contrast(fg, bg)))
+            .filter(|(_, r)| *r < 4.5)
+            .map(|(what, r)| format!("{what}: {r:.2}:1"))
+            .collect();
+        assert!(failing.is_empty(), "under 4.5:1: {failing:?}");
+    }
+
+    /// The SoA's own badge colours are the report's.
+    #[test]
+    fn the_soa_badges_are_the_report_palette() {
+        let report = palette(include_str!("../../templates/report.html"));
+        let soa = include_str!("../../templates/soa.html");
+        for level in [
+            "missing",
+            "partial",
+            "implemented",
+            "evidenced",
+            "effective",
+            "na",
+        ] {
+            let rule = format!(".{level}{{background:{}}}", report[level]);
+            assert!(soa.contains(&rule), "soa.html lacks {rule}");
+            assert!(contrast("#ffffff", &report[level]) >= 4.5);
+        }
+    }
+
+    /// Scrollable tables can be reached with the keyboard and are named
+    /// (axe-core's `scrollable-region-focusable`).
+    #[test]
+    fn every_scrollable_table_is_focusable_and_labelled() {
+        for t in [
+            include_str!("../../templates/report.html"),
+            include_str!("../../templates/soa.html"),
+        ] {
+            let opens: Vec<&str> = t.split("<div class=\"table-wrap\"").skip(1).collect();
+            assert!(!opens.is_empty());
+            for o in opens {
+                let tag = &o[..o.find('>').unwrap()];
+                assert!(tag.contains("tabindex=\"0\""), "{tag}");
+                assert!(tag.contains("role=\"region\""), "{tag}");
+                assert!(tag.contains("aria-label=\""), "{tag}");
+            }
+        }
+    }
 }

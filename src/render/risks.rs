@@ -1,6 +1,6 @@
 //! `aims risks`'s result: the risk register and its heat maps.
 
-use crate::model::Risk;
+use crate::model::{Date, Risk};
 use crate::render::escape;
 use crate::render::term::Table;
 use crate::render::views::{HeatmapView, RiskView, RisksView};
@@ -9,6 +9,8 @@ use crate::render::{Cx, Output, Render, chart};
 /// The risk register with its inherent and residual heat maps.
 pub struct Register<'a> {
     pub risks: &'a [Risk],
+    /// Reviews are overdue as of this day (`--as-of`).
+    pub as_of: Date,
     pub appetite: u8,
     /// Counts by `[impact 1-5][likelihood 1-5]`.
     pub inherent: [[usize; 5]; 5],
@@ -17,7 +19,7 @@ pub struct Register<'a> {
 }
 
 impl<'a> Register<'a> {
-    pub fn new(risks: &'a [Risk], appetite: u8) -> Self {
+    pub fn new(risks: &'a [Risk], appetite: u8, as_of: Date) -> Self {
         let inherent = chart::heat(risks.iter().map(|r| (r.likelihood.0, r.impact.0)));
         let residual = chart::heat(risks.iter().map(|r| {
             r.residual
@@ -28,6 +30,7 @@ impl<'a> Register<'a> {
         }));
         Register {
             risks,
+            as_of,
             appetite,
             inherent,
             residual,
@@ -45,11 +48,12 @@ impl Render for Register<'_> {
 
     fn json(&self) -> RisksView<'_> {
         RisksView {
+            as_of: self.as_of,
             appetite: self.appetite,
             risks: self
                 .risks
                 .iter()
-                .map(|r| RiskView::new(r, self.appetite))
+                .map(|r| RiskView::new(r, self.appetite, self.as_of))
                 .collect(),
             heatmap: HeatmapView {
                 axes: "[impact 1-5][likelihood 1-5]",
@@ -73,6 +77,7 @@ impl Register<'_> {
             "L×I",
             "Treatment",
             "Residual",
+            "Review by",
         ]);
         for r in self.risks {
             let score = r.score();
@@ -109,6 +114,11 @@ impl Register<'_> {
                 format!("{}×{}={score}{mark}", r.likelihood.0, r.impact.0),
                 r.treatment.map(|t| t.as_str()).unwrap_or("—").to_string(),
                 res,
+                match r.review_by {
+                    Some(d) if d < self.as_of => format!("{d} overdue"),
+                    Some(d) => d.to_string(),
+                    None => "—".into(),
+                },
             ]);
         }
         // Ids and scores stay on one line; the title takes the rest.
@@ -119,9 +129,11 @@ impl Register<'_> {
             ContentWidth,
             ContentWidth,
             ContentWidth,
+            ContentWidth,
         ]);
         format!(
-            "Risk register: {} risks, appetite {} (! marks a score above it)\n{t}\n\n{}\n{}",
+            "Risk register as of {}: {} risks, appetite {} (! marks a score above it)\n{t}\n\n{}\n{}",
+            self.as_of,
             self.risks.len(),
             self.appetite,
             heat_text("Inherent risk", &self.inherent, self.appetite),

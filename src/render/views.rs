@@ -123,10 +123,12 @@ pub struct RiskView<'a> {
     pub owner: Option<&'a Id>,
     pub accepted_by: Option<&'a Id>,
     pub review_by: Option<Date>,
+    /// `review_by` has passed as of the register's day (rule `risk/review-overdue`).
+    pub review_overdue: bool,
 }
 
 impl<'a> RiskView<'a> {
-    pub fn new(r: &'a Risk, appetite: u8) -> Self {
+    pub fn new(r: &'a Risk, appetite: u8, as_of: Date) -> Self {
         let score = r.score();
         RiskView {
             id: &r.id,
@@ -144,6 +146,7 @@ impl<'a> RiskView<'a> {
             owner: r.owner.as_ref(),
             accepted_by: r.accepted_by.as_ref(),
             review_by: r.review_by,
+            review_overdue: r.review_by.is_some_and(|d| d < as_of),
         }
     }
 }
@@ -159,6 +162,8 @@ pub struct HeatmapView<'a> {
 /// `aims risks --format json`.
 #[derive(Serialize)]
 pub struct RisksView<'a> {
+    /// The day `review_overdue` is judged as of (`--as-of`).
+    pub as_of: Date,
     pub appetite: u8,
     pub risks: Vec<RiskView<'a>>,
     pub heatmap: HeatmapView<'a>,
