@@ -91,8 +91,9 @@ impl<'a> Records<'a> {
 
         // Impact assessments: the latest of each system (by date, then the
         // last written), for the three kinds by the perspectives assessed.
-        let mut latest: HashMap<(RecordKind, usize), &'a ImpactAssessment> = HashMap::new();
-        for ia in &inv.impact_assessments {
+        let mut latest: HashMap<(RecordKind, usize), (usize, &'a ImpactAssessment)> =
+            HashMap::new();
+        for (at, ia) in inv.impact_assessments.iter().enumerate() {
             let Some(i) = pos(&ia.system) else { continue };
             let individuals = ia
                 .impacts
@@ -107,15 +108,16 @@ impl<'a> Records<'a> {
                 if !yes {
                     continue;
                 }
-                let e = latest.entry((kind, i)).or_insert(ia);
-                if ia.date >= e.date {
-                    *e = ia;
+                let e = latest.entry((kind, i)).or_insert((at, ia));
+                if ia.date >= e.1.date {
+                    *e = (at, ia);
                 }
             }
         }
         let mut latest: Vec<_> = latest.into_iter().collect();
-        latest.sort_by_key(|((k, i), _)| (*k, *i));
-        for ((kind, i), ia) in latest {
+        // In inventory order of the assessments, whatever the order of systems.
+        latest.sort_by_key(|((k, _), (at, _))| (*k, *at));
+        for ((kind, i), (_, ia)) in latest {
             let rec = Record {
                 kind,
                 noun: kind.noun(),

@@ -18,6 +18,7 @@ const JUDGES_DATES: &[&str] = &[
     "risks",
     "readiness",
     "plan",
+    "explain",
     "init",
 ];
 

@@ -260,6 +260,11 @@ pub fn explain(
 
 /// Systems listed in the text forms before the rest are counted.
 const SYSTEMS_SHOWN: usize = 50;
+/// Records named in the text forms' "decided by" before the rest are counted.
+const RECORDS_NAMED: usize = 10;
+/// Evidence listed in the text forms before the rest are counted (`--format
+/// json` lists all).
+const EVIDENCE_SHOWN: usize = 50;
 
 impl Explanation {
     fn scope_text(&self) -> String {
@@ -280,14 +285,18 @@ impl Explanation {
                 at(&d.location)
             ),
             "records" => {
-                let recs: Vec<String> = d
+                let mut recs: Vec<String> = d
                     .records
                     .iter()
+                    .take(RECORDS_NAMED)
                     .map(|r| {
                         let date = r.date.map(|d| format!(", dated {d}")).unwrap_or_default();
                         format!("{} `{}` ({}{date})", r.kind, r.id, r.location)
                     })
                     .collect();
+                if d.records.len() > RECORDS_NAMED {
+                    recs.push(format!("and {} more", d.records.len() - RECORDS_NAMED));
+                }
                 format!("records, as no statement is written: {}", recs.join("; "))
             }
             "lowest-system" => match &d.system {
@@ -346,7 +355,21 @@ impl Explanation {
             .collect();
         TextParts {
             decided: self.decided_text(),
-            evidence: self.evidence.iter().map(Self::evidence_line).collect(),
+            evidence: {
+                let mut v: Vec<String> = self
+                    .evidence
+                    .iter()
+                    .take(EVIDENCE_SHOWN)
+                    .map(Self::evidence_line)
+                    .collect();
+                if self.evidence.len() > EVIDENCE_SHOWN {
+                    v.push(format!(
+                        "… and {} more (`--format json` lists them all)",
+                        self.evidence.len() - EVIDENCE_SHOWN
+                    ));
+                }
+                v
+            },
             findings: self
                 .findings
                 .iter()

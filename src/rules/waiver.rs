@@ -167,6 +167,7 @@ mod tests {
     #[test]
     fn gate_defaults_to_errors_and_respects_waivers() {
         let mut f = Finding {
+            systems: Vec::new(),
             rule: RuleId::PolicyReviewOverdue.into(),
             severity: Severity::Error,
             message: String::new(),
