@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::read::Loader;
+use super::convert::Typed;
+use super::read::{Loader, StandIn};
 use crate::catalog::Catalog;
 use crate::diag::{Location, suggest};
 use crate::load::yaml::{Node, Pos, Value};
@@ -185,7 +186,7 @@ fn read_list<T: for<'a> Deserialize<'a>>(
     l: &mut Loader,
     file: &Arc<str>,
     node: Node,
-    section: &str,
+    section: &'static str,
     what: &str,
     out: &mut Vec<T>,
     set_src: impl Fn(&mut T, Src),
@@ -198,9 +199,26 @@ fn read_list<T: for<'a> Deserialize<'a>>(
                     Some(id) => format!("{what} `{id}`"),
                     None => what.to_string(),
                 };
-                if let Some(mut t) = l.typed::<T>(file, &item, &label) {
-                    set_src(&mut t, Src::new(file, item));
-                    out.push(t);
+                match l.typed_item::<T>(file, &item, &label) {
+                    // The errors are recorded, so the load fails; kept, the
+                    // item still answers for its references and checks its own.
+                    Typed::Whole(mut t) | Typed::Pruned(mut t) => {
+                        set_src(&mut t, Src::new(file, item));
+                        out.push(t);
+                    }
+                    Typed::Failed => {
+                        let id = item
+                            .get("id")
+                            .and_then(Node::key_text)
+                            .filter(|id| valid_id(id));
+                        if let Some(id) = id {
+                            l.stand_ins.push(StandIn {
+                                section,
+                                id: Id(id.into_owned()),
+                                loc: Location::new(file, item.pos_of(&["id"])),
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -241,6 +259,9 @@ fn read_statements(
     for (k, v) in entries {
         let raw = k.key_text().unwrap_or_default();
         let Some(control) = catalog.get(&raw) else {
+            if l.catalog_unread {
+                continue;
+            }
             let help = if l.full() {
                 None
             } else {
