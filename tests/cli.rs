@@ -525,7 +525,7 @@ fn init_then_check_works_and_a_second_init_changes_nothing() {
     let check = run_in(dir.path(), &["check"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
     assert!(
-        check.stdout.contains("0 errors, 0 warnings"),
+        check.stdout.contains("0 errors, 3 warnings"),
         "{}",
         check.stdout
     );

@@ -193,7 +193,8 @@ impl<'a> AuditIndex<'a> {
     fn new(inv: &'a Inventory, as_of: Date) -> Self {
         let mut ix = AuditIndex::default();
         for n in &inv.nonconformities {
-            if n.closed.is_none() && n.raised <= as_of {
+            // Closed on a day still to come is open today.
+            if n.closed.is_none_or(|c| c > as_of) && n.raised <= as_of {
                 for c in &n.controls {
                     ix.open_nc
                         .entry(c.0.to_ascii_lowercase())

@@ -72,6 +72,8 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
                     system,
                     loc,
                 ),
+                // Dated after the as-of day: `date/in-future` says so.
+                Freshness::Unreviewed if dated_later(st, i, inv, cx.as_of) => {}
                 Freshness::Unreviewed => cx.push(
                     RuleId::EvidenceUnreviewed,
                     format!("evidence `{}` for `{id}`{whose} has no review date", j.cited),
@@ -205,4 +207,16 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
             );
         }
     }
+}
+
+/// Whether evidence entry `i` of `st` carries a review (or its policy an
+/// approval) dated after `as_of`, which the judgement counts as none.
+fn dated_later(st: &Statement, i: usize, inv: &Inventory, as_of: Date) -> bool {
+    let Some(e) = st.evidence.iter().nth(i) else {
+        return false;
+    };
+    e.reviewed()
+        .or(st.reviewed)
+        .or_else(|| inv.policy_at(e.path()).and_then(|p| p.approved))
+        .is_some_and(|d| d > as_of)
 }
