@@ -403,6 +403,23 @@ impl<'a> IdShape<'a> {
     }
 }
 
+/// One diagnostic on one line, `file:line:col: severity[rule]: message`,
+/// for `--quiet` (what a gate needs, as grep and editors read it). User
+/// text is escaped for the terminal.
+pub fn one_line(d: &Diagnostic) -> String {
+    let place = d
+        .location
+        .as_ref()
+        .map(|l| format!("{}: ", crate::render::escape::term(&l.to_string())))
+        .unwrap_or_default();
+    format!(
+        "{place}{}[{}]: {}\n",
+        d.severity.as_str(),
+        d.rule,
+        crate::render::escape::term(&d.message)
+    )
+}
+
 /// Display a path relative to `base` when it is inside it.
 pub fn display_path(path: &Path, base: &Path) -> String {
     let rel: PathBuf = path

@@ -337,7 +337,7 @@ fn rules_levels_and_off_apply() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("aims.yaml"),
-        "version: 1\norganization: {name: X}\nsystems:\n  - {id: s1, name: S1, lifecycle: operation, role: deployer, eu_ai_act: {in_scope: false}}\n",
+        "version: 1\norganization: {name: X}\nsystems:\n  - {id: s1, name: S1, lifecycle: operation, role: provider, eu_ai_act: {in_scope: false}}\n",
     )
     .unwrap();
     let out = run_in(dir.path(), &["check", "--format", "json"]);

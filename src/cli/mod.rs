@@ -104,7 +104,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Keygen(a) => keygen_cmd(a),
         Command::Classify(a) => classify_cmd(a),
         Command::Risks(a) => risks_cmd(a),
-        Command::Readiness(a) => readiness_cmd(a),
+        Command::Readiness(a) => readiness_cmd(a, term),
         Command::Plan(a) => plan_cmd(a),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),

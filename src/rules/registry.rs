@@ -326,6 +326,10 @@ rule_table! {
             summary: "A value is still a placeholder",
             explain: "`aims init` writes a draft: values it cannot know (the scope, who holds a role) start with `TODO`. Each one left is a fact the AIMS does not state yet; an auditor reads it as missing.",
             fix: "Replace the `TODO` text with the real value.";
+        SupplierUnnamed = "supplier/unnamed", Warning, caps_level: true, waivable: true,
+            summary: "A deployed system names no supplier",
+            explain: "A system with `role: deployer` is bought in or used as a service: someone else provides it. Without `supplier:` naming an entry of `suppliers`, nothing records who that is, and A.10.3 (supplier due diligence) cannot be judged for it.",
+            fix: "Add the provider under `suppliers:` and name it with `supplier: ID` on the system (or set `role: provider` if you built it).";
     }
 }
 
