@@ -58,6 +58,32 @@ fn quiet_check_and_gap_print_the_failing_findings_one_line_each() {
 }
 
 #[test]
+fn quiet_load_errors_are_one_line_each_too() {
+    let out = run(&[
+        "check",
+        "-q",
+        "tests/fixtures/cascade/system-two-typos.yaml",
+    ]);
+    assert_eq!(out.code, 2);
+    let lines: Vec<&str> = out.stderr.lines().collect();
+    assert_eq!(lines.len(), 3, "{}", out.stderr);
+    assert!(
+        lines[0].starts_with("tests/fixtures/cascade/system-two-typos.yaml:18:16: error[load/invalid]: a system `triage`: unknown value `production`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        lines[1].starts_with(
+            "tests/fixtures/cascade/system-two-typos.yaml:19:11: error[load/invalid]:"
+        )
+    );
+    assert_eq!(
+        lines[2],
+        "error: could not load the inventory: 2 problems to fix"
+    );
+}
+
+#[test]
 fn quiet_prints_nothing_when_the_gate_passes() {
     for cmd in ["check", "gap"] {
         let out = run(&[cmd, "--quiet", "tests/fixtures/valid/minimal.yaml"]);

@@ -170,10 +170,13 @@ pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term:
     {
         print!("{s}");
     }
-    term::eprint(
-        &diag::render(&f.diagnostics, &f.sources, term.color_err),
-        term.color_err,
-    );
+    // Quiet, one line each, as for findings.
+    let text = if term.quiet {
+        f.diagnostics.iter().map(diag::one_line).collect()
+    } else {
+        diag::render(&f.diagnostics, &f.sources, term.color_err)
+    };
+    term::eprint(&text, term.color_err);
     let n = f.total;
     term::eprint_labelled(
         "error",
