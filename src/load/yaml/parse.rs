@@ -255,7 +255,32 @@ fn indentation(text: &str, pos: Pos, message: &str) -> Option<(String, String)> 
         }
     }
     let width = lead.len();
+    // `-id: b`: a dash with no space after it is text, not a list item.
+    if content.starts_with('-') && !content.starts_with("- ") && !content.starts_with("---") {
+        return Some((
+            format!("line {n} starts with `-` but no space after it, so it is not a list item"),
+            format!(
+                "write a space after the dash: `{lead}- {}`",
+                content[1..].trim_end()
+            ),
+        ));
+    }
     let (prev_line, prev_indent, prev) = *levels.first()?;
+    // `name X` then `scope: y`: without its colon, the line above runs on
+    // into this one as one text.
+    if message.contains("mapping values are not allowed")
+        && prev_indent == width
+        && !prev.contains(':')
+        && !prev.starts_with('-')
+        && let Some((k, v)) = prev.trim_end().split_once(' ')
+    {
+        return Some((
+            format!(
+                "line {prev_line} has no `:` after its key, so YAML reads it and line {n} as one text"
+            ),
+            format!("write `{k}: {v}` on line {prev_line}"),
+        ));
+    }
     let spaces = |k: usize| {
         if k == 1 {
             "1 space".to_string()
@@ -490,6 +515,21 @@ y: true
         assert_eq!(
             e.help.as_deref(),
             Some("replace the tab with spaces: `  name: X`")
+        );
+        let e = parse("version: 1\norganization:\n  name X\n  scope: y\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 3 has no `:` after its key, so YAML reads it and line 4 as one text"
+        );
+        assert_eq!(e.help.as_deref(), Some("write `name: X` on line 3"));
+        let e = parse("roles:\n  - id: a\n    title: A\n  -id: b\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 4 starts with `-` but no space after it, so it is not a list item"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write a space after the dash: `  - id: b`")
         );
         // Not about indentation: the parser's own words stay.
         let e = parse("a: [1, 2\n").unwrap_err();
