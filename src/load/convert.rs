@@ -50,6 +50,8 @@ impl Loader {
         // run, drop the entry that failed from a copy of the item and try again.
         // Each try also meets the unknown fields after the bad one.
         let mut errors = vec![first.clone()];
+        // By place, so that a mapping of 40,000 unknown keys stays linear.
+        let mut seen: std::collections::HashSet<Pos> = unknown.iter().map(|u| u.pos).collect();
         let mut pruned = None;
         let mut probe = node.clone();
         let mut last = first;
@@ -61,7 +63,7 @@ impl Loader {
             }
             let (result, more) = yaml::from_node::<T>(&probe);
             for u in more {
-                if !unknown.iter().any(|k| k.pos == u.pos) {
+                if seen.insert(u.pos) {
                     unknown.push(u);
                 }
             }
