@@ -179,3 +179,27 @@ fn a_mis_indented_line_says_so_and_shows_the_fix() {
     );
     assert_eq!(out.stderr.matches("error[").count(), 1, "{}", out.stderr);
 }
+
+#[test]
+fn keys_of_a_section_left_at_the_margin_are_one_error_per_section() {
+    // `organization:` and `controls:` with their keys not indented: not
+    // "`organization` is null" plus an unknown top-level key for each line.
+    let e = brief(&errors(&format!("{F}/not-indented.yaml")));
+    assert_eq!(
+        e,
+        [
+            (
+                "load/invalid".into(),
+                "`name` belongs under `organization:` but is not indented".into(),
+                3,
+                "indent `name:` and the lines of `organization` after it by 2 spaces".into()
+            ),
+            (
+                "load/invalid".into(),
+                "`A.2.2` belongs under `controls:` but is not indented".into(),
+                9,
+                "indent `A.2.2:` and the lines of `controls` after it by 2 spaces".into()
+            ),
+        ]
+    );
+}
