@@ -341,14 +341,88 @@ fn underline_width(line: &str, col: usize) -> usize {
 /// The closest candidate to `got`, when it is close enough to be a typo.
 pub fn suggest<'a>(got: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let got_l = got.to_lowercase();
+    let shape = IdShape::of(&got_l);
     let mut best: Option<(f64, &str)> = None;
+    // For a control or clause id: the same id written differently, else
+    // the nearest sibling in its group (`A.6.2.10` → `A.6.2.8`).
+    let mut same: Option<&str> = None;
+    let mut sibling: Option<((usize, u64), &str)> = None;
     for c in candidates {
-        let score = strsim::jaro_winkler(&got_l, &c.to_lowercase());
+        let c_l = c.to_lowercase();
+        if let (Some(g), Some(k)) = (&shape, IdShape::of(&c_l)) {
+            if g.prefix == k.prefix && g.numbers == k.numbers {
+                same.get_or_insert(c);
+            } else if g.prefix == k.prefix
+                && g.numbers.len() == k.numbers.len()
+                && g.numbers.split_last().map(|(_, p)| p) == k.numbers.split_last().map(|(_, p)| p)
+            {
+                // A slip of the keys first (`A.6.2.44` → `A.6.2.4`), then
+                // the nearest number (`A.6.2.10` → `A.6.2.8`).
+                let last = |n: &[u64]| n.last().copied().unwrap_or_default();
+                let (a, b) = (last(&g.numbers), last(&k.numbers));
+                let distance = (
+                    strsim::levenshtein(&a.to_string(), &b.to_string()),
+                    a.abs_diff(b),
+                );
+                if sibling.is_none_or(|(d, _)| distance < d) {
+                    sibling = Some((distance, c));
+                }
+            }
+        }
+        let score = strsim::jaro_winkler(&got_l, &c_l);
         if score > 0.8 && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
     }
-    best.map(|(_, c)| c)
+    same.or(sibling.map(|(_, c)| c)).or(best.map(|(_, c)| c))
+}
+
+/// A control or clause id read for its structure: letters before the
+/// first digit (`a` of `A.7.4`), then the numbers, whatever separates
+/// them (`A7.4`, `a-7-4`, `A.7.4` are one shape).
+struct IdShape<'a> {
+    prefix: &'a str,
+    numbers: Vec<u64>,
+}
+
+impl<'a> IdShape<'a> {
+    fn of(s: &'a str) -> Option<IdShape<'a>> {
+        let start = s.find(|c: char| c.is_ascii_digit())?;
+        let prefix = s[..start].trim_end_matches(['.', '-', '_', ' ']);
+        if !prefix.chars().all(|c| c.is_ascii_alphabetic()) {
+            return None;
+        }
+        let rest = &s[start..];
+        if !rest
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '_' | ' '))
+        {
+            return None;
+        }
+        let numbers = rest
+            .split(['.', '-', '_', ' '])
+            .filter(|p| !p.is_empty())
+            .map(|p| p.parse().ok())
+            .collect::<Option<Vec<u64>>>()?;
+        Some(IdShape { prefix, numbers })
+    }
+}
+
+/// One diagnostic on one line, `file:line:col: severity[rule]: message`,
+/// for `--quiet` (what a gate needs, as grep and editors read it). User
+/// text is escaped for the terminal.
+pub fn one_line(d: &Diagnostic) -> String {
+    let place = d
+        .location
+        .as_ref()
+        .map(|l| format!("{}: ", crate::render::escape::term(&l.to_string())))
+        .unwrap_or_default();
+    format!(
+        "{place}{}[{}]: {}\n",
+        d.severity.as_str(),
+        d.rule,
+        crate::render::escape::term(&d.message)
+    )
 }
 
 /// Display a path relative to `base` when it is inside it.
@@ -380,6 +454,27 @@ mod tests {
             Some("lifecycle")
         );
         assert_eq!(suggest("banana", ["owner", "name"]), None);
+    }
+
+    #[test]
+    fn control_ids_are_suggested_by_their_structure() {
+        let ids: Vec<&str> = crate::catalog::Catalog::embedded().ids().collect();
+        let ids = || ids.iter().copied();
+        assert_eq!(suggest("A7.4", ids()), Some("A.7.4"));
+        assert_eq!(suggest("a-7-4", ids()), Some("A.7.4"));
+        assert_eq!(suggest("A.6.2.10", ids()), Some("A.6.2.8"));
+        assert_eq!(suggest("A.6.2.1", ids()), Some("A.6.2.2"));
+        assert_eq!(suggest("A.6.2.44", ids()), Some("A.6.2.4"));
+        assert_eq!(suggest("6.1.20", ids()), Some("6.1.2"));
+        assert_eq!(suggest("10.10", ids()), Some("10.1"));
+        assert_eq!(suggest("A.10.9", ids()), Some("A.10.4"));
+        assert_eq!(suggest("6.1.5", ids()), Some("6.1.4"));
+        assert_eq!(suggest("6.1", ids()), Some("6.2"));
+        assert_eq!(suggest("9.4", ids()), Some("9.3"));
+        assert_eq!(suggest("7.5.9", ids()), Some("7.5.3"));
+        assert_eq!(suggest("9-2", ids()), Some("9.2"));
+        // Nothing alike in structure: the spelling decides, or nothing.
+        assert_eq!(suggest("zzz", ids()), None);
     }
 
     /// A code is its id string in JSON and text; the fields serialise in

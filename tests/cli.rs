@@ -27,10 +27,19 @@ fn all_problems_are_reported_in_one_run() {
             "duplicate role id `AI-Lead`",
             "own id",
         ),
-        ("many-problems.yaml:15:15", "`2026-13-01` is not a date", ""),
+        (
+            "many-problems.yaml:14:18",
+            "`approved_by` names role `ceo`, which is not defined",
+            "",
+        ),
+        (
+            "many-problems.yaml:15:15",
+            "`2026-13-01` is not a date: month 13 does not exist",
+            "",
+        ),
         (
             "many-problems.yaml:18:13",
-            "unknown variant `implemnted`",
+            "unknown value `implemnted`",
             "did you mean `implemented`?",
         ),
         (
@@ -45,7 +54,7 @@ fn all_problems_are_reported_in_one_run() {
         ),
         (
             "many-problems.yaml:28:16",
-            "unknown variant `operational`",
+            "unknown value `operational`",
             "did you mean `operation`?",
         ),
         (
@@ -73,7 +82,7 @@ fn all_problems_are_reported_in_one_run() {
             "{place}: expected {help:?} in\n{block}"
         );
     }
-    assert!(out.stderr.contains("10 problems to fix"), "{}", out.stderr);
+    assert!(out.stderr.contains("11 problems to fix"), "{}", out.stderr);
 }
 
 #[test]
@@ -91,7 +100,7 @@ fn load_errors_as_json_use_the_envelope() {
     assert_eq!(v["command"], "check");
     assert_eq!(v["generated_at"], "2026-11-24T00:00:00Z");
     let errors = v["data"]["errors"].as_array().unwrap();
-    assert_eq!(errors.len(), 10);
+    assert_eq!(errors.len(), 11);
     assert_eq!(errors[0]["rule"], "load/unknown-field");
     assert_eq!(errors[0]["location"]["line"], 5);
     assert_eq!(errors[0]["location"]["column"], 3);
@@ -328,7 +337,7 @@ fn rules_levels_and_off_apply() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("aims.yaml"),
-        "version: 1\norganization: {name: X}\nsystems:\n  - {id: s1, name: S1, lifecycle: operation, role: deployer, eu_ai_act: {in_scope: false}}\n",
+        "version: 1\norganization: {name: X}\nsystems:\n  - {id: s1, name: S1, lifecycle: operation, role: provider, eu_ai_act: {in_scope: false}}\n",
     )
     .unwrap();
     let out = run_in(dir.path(), &["check", "--format", "json"]);
@@ -516,7 +525,7 @@ fn init_then_check_works_and_a_second_init_changes_nothing() {
     let check = run_in(dir.path(), &["check"]);
     assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
     assert!(
-        check.stdout.contains("0 errors, 0 warnings"),
+        check.stdout.contains("0 errors, 3 warnings"),
         "{}",
         check.stdout
     );
@@ -678,17 +687,14 @@ fn several_wrong_fields_in_one_item_are_all_reported() {
     let out = run(&["check", "tests/fixtures/invalid/several-per-item.yaml"]);
     assert_eq!(out.code, 2);
     for (place, words) in [
-        (
-            "several-per-item.yaml:8:16",
-            "unknown variant `operational`",
-        ),
-        ("several-per-item.yaml:9:11", "unknown variant `deployr`"),
+        ("several-per-item.yaml:8:16", "unknown value `operational`"),
+        ("several-per-item.yaml:9:11", "unknown value `deployr`"),
         ("several-per-item.yaml:10:14", "`yesterday` is not a date"),
         (
             "several-per-item.yaml:12:19",
-            "unknown variant `creditworthyness`",
+            "unknown value `creditworthyness`",
         ),
-        ("several-per-item.yaml:13:13", "unknown variant `maybe`"),
+        ("several-per-item.yaml:13:13", "unknown value `maybe`"),
         ("several-per-item.yaml:17:17", "9 is out of range"),
         (
             "several-per-item.yaml:18:13",

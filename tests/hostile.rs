@@ -20,7 +20,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("utf16.yaml", "UTF-16", "utf16.yaml:1:1"),
     ("bom.yaml", "unknown field `nmae`", "bom.yaml:4:3"),
     ("crlf.yaml", "unknown field `scoep`", "crlf.yaml:4:3"),
-    ("tabs.yaml", "tabs", "tabs.yaml:3:"),
+    ("tabs.yaml", "line 3 is indented with a tab", "tabs.yaml:3:"),
     ("empty.yaml", "is empty", "empty.yaml:1:1"),
     ("comments-only.yaml", "is empty", "comments-only.yaml:1:1"),
     (
@@ -79,7 +79,7 @@ const FUZZ_CASES: &[(&str, &str, &str)] = &[
     ),
     (
         "fuzz-block-mapping.yaml",
-        "while parsing a block mapping, did not find expected key",
+        "line 4 is indented by 1 space, which lines up with no key or list item above it",
         "fuzz-block-mapping.yaml:4:2",
     ),
     (

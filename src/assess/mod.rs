@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::assess::evidence::{Evidence, Freshness, Judged, judge_statement, limit_for};
 use crate::assess::records::{Record, Records};
-use crate::catalog::{AppliesTo, Control, Kind};
+use crate::catalog::{AppliesTo, Control, Kind, RecordKind};
 use crate::diag::Severity;
 use crate::load::Project;
 use crate::model::*;
@@ -209,7 +209,8 @@ impl<'a> AuditIndex<'a> {
     fn new(inv: &'a Inventory, as_of: Date) -> Self {
         let mut ix = AuditIndex::default();
         for n in &inv.nonconformities {
-            if n.closed.is_none() && n.raised <= as_of {
+            // Closed on a day still to come is open today.
+            if n.closed.is_none_or(|c| c > as_of) && n.raised <= as_of {
                 for c in &n.controls {
                     ix.open_nc
                         .entry(c.0.to_ascii_lowercase())
@@ -549,7 +550,8 @@ impl<'a> Assessor<'a> {
                     reviewed: d,
                     limit: limit.to_string(),
                 },
-                _ => Freshness::Unreviewed,
+                Some(d) => Freshness::Future { reviewed: d },
+                None => Freshness::Unreviewed,
             };
             entries.push(Some(r));
             judged.push(Judged {
@@ -578,6 +580,12 @@ impl<'a> Assessor<'a> {
                     "{} was last reviewed on {reviewed}, more than {limit} ago",
                     r.label()
                 ),
+                Freshness::Future { reviewed } => {
+                    format!("{} is dated {reviewed}, after the as-of day", r.label())
+                }
+                Freshness::Unreviewed if r.kind == RecordKind::Incident => {
+                    format!("{} is serious and has not been reported", r.label())
+                }
                 _ => format!("{} has no `reviewed` date", r.label()),
             };
         }
@@ -611,6 +619,10 @@ impl<'a> Assessor<'a> {
                 Freshness::Stale { reviewed, .. } => {
                     format!("evidence `{}` is stale (reviewed {reviewed})", j.cited)
                 }
+                Freshness::Future { reviewed } => format!(
+                    "evidence `{}` is dated {reviewed}, after the as-of day: not reviewed yet",
+                    j.cited
+                ),
                 _ => format!("evidence `{}` has no review date", j.cited),
             };
             return (Level::Implemented, why, None);

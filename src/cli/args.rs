@@ -17,7 +17,12 @@ pub struct Cli {
     /// When to use colours: auto (on a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Print nothing but errors.
+    /// Print only what a gate needs: the failing findings, one line each.
+    ///
+    /// `check` and `gap` print the findings that fail the gate as
+    /// `file:line:col: severity[rule]: message` (and nothing when it passes);
+    /// `readiness` prints what is not ready. JSON, SARIF, JUnit, Markdown and
+    /// files written with --output are the same as without it.
     #[arg(long, short, global = true)]
     pub quiet: bool,
     #[command(subcommand)]
@@ -389,7 +394,7 @@ pub struct InitArgs {
     /// The organisation's name, written into aims.yaml.
     #[arg(long, default_value = "Example Organisation")]
     pub name: String,
-    /// Date used for `approved`/`reviewed` in the scaffold (default: today).
+    /// Date of the draft policy the scaffold writes (default: today); no approval or review is dated.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
 }

@@ -64,13 +64,19 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
         colour: term.color_out && a.common.out.output.is_none(),
         quiet: false,
     };
-    render(
-        &report,
-        a.format.into(),
-        &cx,
-        &a.common.out,
-        Guard::Project(&project),
-    )?;
+    if term.quiet && a.format == GapFormat::Table && a.common.out.output.is_none() {
+        // Quiet: what fails the gate, one line each, instead of the table.
+        let lines: String = denied.iter().map(|f| diag::one_line(f)).collect();
+        emit_human(&lines, &a.common.out, false, Guard::None)?;
+    } else {
+        render(
+            &report,
+            a.format.into(),
+            &cx,
+            &a.common.out,
+            Guard::Project(&project),
+        )?;
+    }
     if !term.quiet || failed {
         let color = term.color_err;
         for r in &regressions {

@@ -110,7 +110,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Classify(a) => classify_cmd(a),
         Command::Explain(a) => explain_cmd(a),
         Command::Risks(a) => risks_cmd(a),
-        Command::Readiness(a) => readiness_cmd(a),
+        Command::Readiness(a) => readiness_cmd(a, term),
         Command::Plan(a) => plan_cmd(a),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),
@@ -189,10 +189,13 @@ pub(crate) fn report_load_failure(f: &LoadFailure, json_cmd: Option<&str>, term:
     {
         print!("{s}");
     }
-    term::eprint(
-        &diag::render(&f.diagnostics, &f.sources, term.color_err),
-        term.color_err,
-    );
+    // Quiet, one line each, as for findings.
+    let text = if term.quiet {
+        f.diagnostics.iter().map(diag::one_line).collect()
+    } else {
+        diag::render(&f.diagnostics, &f.sources, term.color_err)
+    };
+    term::eprint(&text, term.color_err);
     let n = f.total;
     term::eprint_labelled(
         "error",

@@ -52,7 +52,36 @@ pub(super) fn find_system<'a>(
         })
 }
 
+/// Where a report may go, refused before any work: HTML is a file to open
+/// in a browser, not text for a terminal, and aims writes no PDF.
+fn report_destination(
+    format: DocFormat,
+    output: Option<&Path>,
+    stdout_is_terminal: bool,
+) -> Result<(), RunError> {
+    if let Some(p) = output
+        && p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        return Err(RunError::Usage(format!(
+            "`{}`: aims writes the report as HTML or Markdown, not PDF; write `--output report.html`, open it in a browser and print it to PDF from there (it has a print layout)",
+            p.display()
+        )));
+    }
+    if output.is_none() && format == DocFormat::Html && stdout_is_terminal {
+        return Err(RunError::Usage(
+            "the HTML report is a file for a browser, not text for a terminal; write it with `--output report.html` (then open it), pipe it (`aims report > report.html`), or read `--format markdown` here".into(),
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
+    use std::io::IsTerminal;
+    report_destination(
+        a.format,
+        a.common.out.output.as_deref(),
+        std::io::stdout().is_terminal(),
+    )?;
     let as_of = output::as_of(a.common.as_of.as_deref())?;
     let engine = crate::render::templates::engine(a.templates.as_deref())?;
     let baseline = read_baseline(a.baseline.as_deref())?;
@@ -117,4 +146,30 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     };
     emit(&text, &a.common.out, Guard::Project(&project))?;
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_goes_to_a_file_or_a_pipe_never_a_terminal_and_never_pdf() {
+        let html = DocFormat::Html;
+        assert!(report_destination(html, None, false).is_ok());
+        assert!(report_destination(html, Some(Path::new("r.html")), true).is_ok());
+        assert!(report_destination(DocFormat::Markdown, None, true).is_ok());
+        let tty = report_destination(html, None, true)
+            .unwrap_err()
+            .to_string();
+        assert!(tty.contains("--output report.html"), "{tty}");
+        for pdf in ["report.pdf", "out/Report.PDF"] {
+            let e = report_destination(html, Some(Path::new(pdf)), false)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("not PDF") && e.contains("print it to PDF"),
+                "{e}"
+            );
+        }
+    }
 }

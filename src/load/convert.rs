@@ -6,6 +6,15 @@ use crate::diag::Location;
 use crate::load::yaml::{self, Node, Pos, Value};
 use crate::rules::LoadCode;
 
+/// What became of one item: read whole, read without the entries that were
+/// wrong (the errors are recorded, so the load fails, but the item still
+/// answers reference checks), or not read at all.
+pub(super) enum Typed<T> {
+    Whole(T),
+    Pruned(T),
+    Failed,
+}
+
 impl Loader {
     /// Deserialize a typed value from a node, reporting every problem.
     pub(super) fn typed<T: serde::de::DeserializeOwned>(
@@ -14,7 +23,86 @@ impl Loader {
         node: &Node,
         what: &str,
     ) -> Option<T> {
-        let (result, unknown) = yaml::from_node::<T>(node);
+        match self.typed_item(file, node, what) {
+            Typed::Whole(t) => Some(t),
+            Typed::Pruned(_) | Typed::Failed => None,
+        }
+    }
+
+    /// As [`Loader::typed`], and when the item is wrong, the item without
+    /// its wrong entries if that still reads: one typo in an item must not
+    /// also break every reference to it.
+    pub(super) fn typed_item<T: serde::de::DeserializeOwned>(
+        &mut self,
+        file: &str,
+        node: &Node,
+        what: &str,
+    ) -> Typed<T> {
+        let (result, mut unknown) = yaml::from_node::<T>(node);
+        let first = match result {
+            Ok(v) => {
+                self.unknown_fields(file, what, &unknown);
+                return Typed::Whole(v);
+            }
+            Err(e) => e,
+        };
+        // serde stops at the first bad field. To report the others in the same
+        // run, drop the entry that failed from a copy of the item and try again.
+        // Each try also meets the unknown fields after the bad one.
+        let mut errors = vec![first.clone()];
+        // By place, so that a mapping of 40,000 unknown keys stays linear.
+        let mut seen: std::collections::HashSet<Pos> = unknown.iter().map(|u| u.pos).collect();
+        let mut pruned = None;
+        let mut probe = node.clone();
+        let mut last = first;
+        for _ in 0..MAX_PROBES {
+            // An error about the item as a whole (a missing field) has the
+            // item's own place, which is also its first key's: nothing to drop.
+            if last.pos == probe.pos || !remove_at(&mut probe, last.pos) {
+                break;
+            }
+            let (result, more) = yaml::from_node::<T>(&probe);
+            for u in more {
+                if seen.insert(u.pos) {
+                    unknown.push(u);
+                }
+            }
+            let next = match result {
+                Ok(t) => {
+                    pruned = Some(t);
+                    break;
+                }
+                Err(e) => e,
+            };
+            if next.pos == last.pos && next.message == last.message {
+                break;
+            }
+            // "missing field `x`" after we removed `x` is our doing, not the user's.
+            let ours = missing_field(&next.message).is_some_and(|f| node.get(f).is_some());
+            if !ours {
+                errors.push(next.clone());
+            }
+            last = next;
+        }
+        unknown.sort_by_key(|u| u.pos);
+        self.unknown_fields(file, what, &unknown);
+        for e in &errors {
+            // `titel:` for `title:` is one mistake: the unknown field says
+            // "did you mean `title`?", so "missing field `title`" is not
+            // a second one.
+            let typo = missing_field(&e.message)
+                .is_some_and(|f| unknown.iter().any(|u| u.suggestion() == Some(f)));
+            if !typo {
+                self.invalid(file, what, e);
+            }
+        }
+        match pruned {
+            Some(t) => Typed::Pruned(t),
+            None => Typed::Failed,
+        }
+    }
+
+    fn unknown_fields(&mut self, file: &str, what: &str, unknown: &[yaml::UnknownField]) {
         for u in unknown {
             if self.full() {
                 self.suppressed += 1;
@@ -31,37 +119,6 @@ impl Loader {
                 Some(help),
             );
         }
-        let first = match result {
-            Ok(v) => return Some(v),
-            Err(e) => e,
-        };
-        self.invalid(file, what, &first);
-        // serde stops at the first bad field. To report the others in the same
-        // run, drop the entry that failed from a copy of the item and try again.
-        let mut probe = node.clone();
-        let mut last = first;
-        for _ in 0..MAX_PROBES {
-            // An error about the item as a whole (a missing field) has the
-            // item's own place, which is also its first key's: nothing to drop.
-            if last.pos == probe.pos || !remove_at(&mut probe, last.pos) {
-                break;
-            }
-            // The unknown fields were reported above: do not collect them again.
-            let next = match yaml::from_node_quiet::<T>(&probe) {
-                Ok(_) => break,
-                Err(e) => e,
-            };
-            if next.pos == last.pos && next.message == last.message {
-                break;
-            }
-            // "missing field `x`" after we removed `x` is our doing, not the user's.
-            let ours = missing_field(&next.message).is_some_and(|f| node.get(f).is_some());
-            if !ours {
-                self.invalid(file, what, &next);
-            }
-            last = next;
-        }
-        None
     }
 
     fn invalid(&mut self, file: &str, what: &str, e: &yaml::DeError) {
@@ -134,4 +191,5 @@ fn tidy_serde_message(m: &str) -> String {
         .replace(", expected i64", ", expected a whole number")
         .replace(", expected a boolean", ", expected true or false")
         .replace("invalid type: ", "wrong type: ")
+        .replace("unknown variant `", "unknown value `")
 }

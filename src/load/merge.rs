@@ -2,12 +2,13 @@
 //! item by item, `organization` and statements written once.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use serde::Deserialize;
 
-use super::read::Loader;
+use super::convert::Typed;
+use super::read::{Loader, StandIn};
 use crate::catalog::Catalog;
 use crate::diag::{Location, suggest};
 use crate::load::yaml::{Node, Pos, Value};
@@ -46,8 +47,27 @@ pub(super) fn read_file(
             return;
         }
     };
-    for (k, v) in entries {
+    let orphans = orphans(&entries, catalog);
+    for (i, (k, v)) in entries.into_iter().enumerate() {
         let key = k.key_text().unwrap_or_default();
+        // `organization:` with nothing under it, then its keys at the left
+        // margin: one mistake, reported once, at the first of those keys.
+        if let Some(&(section, first)) = orphans.get(&i) {
+            if first {
+                l.err(
+                    LoadCode::Invalid,
+                    format!("`{key}` belongs under `{section}:` but is not indented"),
+                    Some(Location::new(file, k.pos)),
+                    Some(format!(
+                        "indent `{key}:` and the lines of `{section}` after it by 2 spaces"
+                    )),
+                );
+            }
+            continue;
+        }
+        if matches!(v.value, Value::Null) && orphans.values().any(|(s, _)| *s == key.as_ref()) {
+            continue;
+        }
         match key.as_ref() {
             "version" => {
                 match &v.value {
@@ -190,11 +210,50 @@ pub(super) fn read_file(
     }
 }
 
+/// The keys of `organization` and of `controls` written at the top level
+/// right after an empty `organization:` or `controls:` (by entry index:
+/// the section, and whether it is the first such key).
+fn orphans(entries: &[(Node, Node)], catalog: &Catalog) -> HashMap<usize, (&'static str, bool)> {
+    const ORGANIZATION: &[&str] = &[
+        "name",
+        "scope",
+        "aims_owner",
+        "risk_appetite",
+        "certification",
+    ];
+    let mut out = HashMap::new();
+    let mut open: Option<&'static str> = None;
+    for (i, (k, v)) in entries.iter().enumerate() {
+        let key = k.key_text().unwrap_or_default();
+        if TOP_LEVEL_KEYS.contains(&key.as_ref()) {
+            open = match (key.as_ref(), &v.value) {
+                ("organization", Value::Null) => Some("organization"),
+                ("controls", Value::Null) => Some("controls"),
+                _ => None,
+            };
+            continue;
+        }
+        let belongs = match open {
+            Some("organization") => ORGANIZATION.contains(&key.as_ref()),
+            Some(_) => catalog.get(&key).is_some(),
+            None => false,
+        };
+        match open {
+            Some(section) if belongs => {
+                let first = !out.values().any(|(s, _)| *s == section);
+                out.insert(i, (section, first));
+            }
+            _ => open = None,
+        }
+    }
+    out
+}
+
 fn read_list<T: for<'a> Deserialize<'a>>(
     l: &mut Loader,
     file: &Arc<str>,
     node: Node,
-    section: &str,
+    section: &'static str,
     what: &str,
     out: &mut Vec<T>,
     set_src: impl Fn(&mut T, Src),
@@ -207,9 +266,26 @@ fn read_list<T: for<'a> Deserialize<'a>>(
                     Some(id) => format!("{what} `{id}`"),
                     None => what.to_string(),
                 };
-                if let Some(mut t) = l.typed::<T>(file, &item, &label) {
-                    set_src(&mut t, Src::new(file, item));
-                    out.push(t);
+                match l.typed_item::<T>(file, &item, &label) {
+                    // The errors are recorded, so the load fails; kept, the
+                    // item still answers for its references and checks its own.
+                    Typed::Whole(mut t) | Typed::Pruned(mut t) => {
+                        set_src(&mut t, Src::new(file, item));
+                        out.push(t);
+                    }
+                    Typed::Failed => {
+                        let id = item
+                            .get("id")
+                            .and_then(Node::key_text)
+                            .filter(|id| valid_id(id));
+                        if let Some(id) = id {
+                            l.stand_ins.push(StandIn {
+                                section,
+                                id: Id(id.into_owned()),
+                                loc: Location::new(file, item.pos_of(&["id"])),
+                            });
+                        }
+                    }
                 }
             }
         }
@@ -250,6 +326,9 @@ fn read_statements(
     for (k, v) in entries {
         let raw = k.key_text().unwrap_or_default();
         let Some(control) = catalog.get(&raw) else {
+            if l.catalog_unread {
+                continue;
+            }
             let help = if l.full() {
                 None
             } else {

@@ -67,6 +67,9 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         sources: Sources::default(),
         budget: u64::MAX,
         read_total: 0,
+        stand_ins: Vec::new(),
+        unread: Vec::new(),
+        catalog_unread: false,
     };
     let fail = |mut l: Loader| {
         if l.suppressed > 0 {
@@ -210,9 +213,12 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
                 d.location = config_loc("extra");
             }
         }
-        if let Some((file, node)) = read
-            && let Some(raw) = l.typed::<RawCatalog>(&file, &node, "the catalogue overlay")
-        {
+        let raw = read.and_then(|(file, node)| {
+            let raw = l.typed::<RawCatalog>(&file, &node, "the catalogue overlay");
+            raw.map(|r| (file, node, r))
+        });
+        l.catalog_unread |= raw.is_none();
+        if let Some((file, node, raw)) = raw {
             let errors = catalog.overlay(raw, &file);
             let entries = if errors.is_empty() {
                 HashMap::new()
@@ -278,11 +284,15 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
                     "rename the file (for example `mv` it to a UTF-8 name), or move it out of what `inventory` in aims.toml matches".into(),
                 ),
             );
+            l.unread.push(name);
             continue;
         }
         if let Some((name, node)) = l.read_yaml(f, "inventory file") {
             parts.push((name, node));
             paths.push(f.clone());
+        } else {
+            let name = l.show(f);
+            l.unread.push(name);
         }
     }
     let mut inventory = Inventory::default();
@@ -323,7 +333,16 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
 
     // 6. Ids and references.
     let mut found = Vec::new();
-    super::validate::validate(&inventory, &catalog, &mut found);
+    super::validate::validate(
+        &inventory,
+        &catalog,
+        super::validate::Unread {
+            stand_ins: &l.stand_ins,
+            files: !l.unread.is_empty(),
+            catalog: l.catalog_unread,
+        },
+        &mut found,
+    );
     for d in found {
         if l.diags.len() < MAX_DIAGNOSTICS {
             l.diags.push(d);
@@ -348,7 +367,7 @@ pub fn load(target: Option<&Path>, cwd: &Path) -> Result<Project, LoadFailure> {
         }
     }
     for key in config.freshness.keys() {
-        if catalog.get(key).is_none() && !rule_ids.contains(&key.as_str()) {
+        if catalog.get(key).is_none() && !rule_ids.contains(&key.as_str()) && !l.catalog_unread {
             let help = suggest(key, catalog.ids().chain(rule_ids.iter().copied()))
                 .map(|s| format!("did you mean `{s}`?"));
             l.err(

@@ -28,6 +28,22 @@ pub(super) struct Loader {
     pub(super) budget: u64,
     /// Bytes read against the budget so far.
     pub(super) read_total: u64,
+    /// Items that could not be read, by section: their ids still answer
+    /// reference checks, so one typo is one error.
+    pub(super) stand_ins: Vec<StandIn>,
+    /// Inventory files that could not be read or parsed: they may define
+    /// anything, so no reference can be called broken.
+    pub(super) unread: Vec<String>,
+    /// A catalogue overlay could not be read: an id not in the catalogue
+    /// may be one of its controls, so it is not reported.
+    pub(super) catalog_unread: bool,
+}
+
+/// The id of an item that was written but could not be read.
+pub(super) struct StandIn {
+    pub(super) section: &'static str,
+    pub(super) id: crate::model::Id,
+    pub(super) loc: Location,
 }
 
 impl Loader {
@@ -231,11 +247,24 @@ impl Loader {
                 Some((Arc::from(name.as_str()), node))
             }
             Err(e) => {
+                // Nothing of the file is read, so nothing it defines can be
+                // looked up: references are not judged until it parses.
+                let help = match e.help.clone().or_else(|| yaml_help(&e.message)) {
+                    Some(h) => {
+                        format!("{h}; until then, references to what it defines are not checked")
+                    }
+                    None => "until it parses, references to what it defines are not checked".into(),
+                };
+                let help = if what == "inventory file" || what == "catalogue overlay" {
+                    Some(help)
+                } else {
+                    e.help.clone().or_else(|| yaml_help(&e.message))
+                };
                 self.err(
                     LoadCode::Yaml,
                     format!("invalid YAML in `{name}`: {}", e.message),
                     Some(Location::new(&name, e.pos)),
-                    yaml_help(&e.message),
+                    help,
                 );
                 None
             }

@@ -5,17 +5,22 @@
 
 use std::collections::HashMap;
 
+use super::read::StandIn;
 use crate::catalog::Catalog;
 use crate::diag::{Diagnostic, Location, suggest};
 use crate::load::yaml::Node;
 use crate::model::*;
 use crate::rules::LoadCode;
 
-struct V<'a> {
-    diags: &'a mut Vec<Diagnostic>,
+struct V<'d, 's> {
+    diags: &'d mut Vec<Diagnostic>,
+    stand_ins: &'s [StandIn],
+    /// Some inventory file could not be read or parsed.
+    unread: bool,
+    catalog_unread: bool,
 }
 
-impl V<'_> {
+impl V<'_, '_> {
     /// Past the loader's diagnostics limit, problems are only counted, so
     /// their "did you mean" is not worth computing: with thousands of
     /// broken references, each would scan every id.
@@ -34,19 +39,28 @@ struct Ids<'a> {
     what: &'static str,
     section: &'static str,
     map: HashMap<KeyBuf, (&'a Id, Location)>,
+    /// A file did not parse: it may define any id, so a reference that
+    /// does not resolve is unknown, not broken, and is not reported.
+    unknown: bool,
 }
 
 impl<'a> Ids<'a> {
     fn build<T>(
-        v: &mut V,
+        v: &mut V<'_, 'a>,
         what: &'static str,
         section: &'static str,
         items: &'a [T],
         f: impl Fn(&'a T) -> (&'a Id, Location),
     ) -> Self {
         let mut map: HashMap<KeyBuf, (&Id, Location)> = HashMap::new();
-        for item in items {
-            let (id, loc) = f(item);
+        // Items that could not be read still hold their id (their own
+        // errors are reported where they are written).
+        let stand_ins = v
+            .stand_ins
+            .iter()
+            .filter(|s| s.section == section)
+            .map(|s| (&s.id, s.loc.clone()));
+        for (id, loc) in items.iter().map(f).chain(stand_ins) {
             if let Some((first, first_loc)) = map.get(id.as_key()) {
                 v.err(
                     LoadCode::DuplicateId,
@@ -58,11 +72,16 @@ impl<'a> Ids<'a> {
                 map.insert(id.as_str().into(), (id, loc));
             }
         }
-        Ids { what, section, map }
+        Ids {
+            what,
+            section,
+            map,
+            unknown: v.unread,
+        }
     }
 
     fn check(&self, v: &mut V, id: &Id, field: &str, loc: Location) {
-        if self.map.contains_key(id.as_key()) {
+        if self.unknown || self.map.contains_key(id.as_key()) {
             return;
         }
         let help = v.room().then(|| {
@@ -106,7 +125,7 @@ fn sample(known: &[&str]) -> String {
 }
 
 fn check_control(v: &mut V, catalog: &Catalog, id: &ControlId, field: &str, loc: Location) {
-    if catalog.get(&id.0).is_none() {
+    if catalog.get(&id.0).is_none() && !v.catalog_unread {
         let help = v.room().then(|| {
             suggest(&id.0, catalog.ids())
                 .map(|s| format!("did you mean `{s}`?"))
@@ -136,8 +155,24 @@ fn check_controls(v: &mut V, catalog: &Catalog, ids: &[ControlId], src: &Src, pa
     }
 }
 
-pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>) {
-    let v = &mut V { diags };
+/// What the load could not read, so that one mistake stays one error.
+pub struct Unread<'s> {
+    /// The ids of items that were written but could not be read.
+    pub stand_ins: &'s [StandIn],
+    /// An inventory file did not parse: it may define what any reference
+    /// names, so references are not judged.
+    pub files: bool,
+    /// A catalogue overlay did not parse: control ids are not judged.
+    pub catalog: bool,
+}
+
+pub fn validate(inv: &Inventory, catalog: &Catalog, unread: Unread, diags: &mut Vec<Diagnostic>) {
+    let v = &mut V {
+        diags,
+        stand_ins: unread.stand_ins,
+        unread: unread.files,
+        catalog_unread: unread.catalog,
+    };
 
     let roles = Ids::build(v, "role", "roles", &inv.roles, |r| {
         (&r.id, r.src.loc_of(&["id"]))
@@ -247,6 +282,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
         for (key, st) in &s.controls {
             let loc = at(key, None);
             match catalog.get(key) {
+                None if v.catalog_unread => {}
                 None => {
                     let help = v.room().then(|| {
                         suggest(key, catalog.ids())
@@ -374,7 +410,7 @@ pub fn validate(inv: &Inventory, catalog: &Catalog, diags: &mut Vec<Diagnostic>)
 
 /// Incidents: unique ids, a system and a nonconformity that exist, and
 /// dates in order (it happened, then someone knew, then it was reported).
-fn incidents(v: &mut V, inv: &Inventory, systems: &Ids, ncs: &Ids) {
+fn incidents<'a>(v: &mut V<'_, 'a>, inv: &'a Inventory, systems: &Ids, ncs: &Ids) {
     let _ids = Ids::build(v, "incident", "incidents", &inv.incidents, |r| {
         (&r.id, r.src.loc_of(&["id"]))
     });

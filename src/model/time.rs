@@ -18,16 +18,52 @@ impl Date {
             .map(Date)
             .map_err(|_| ParseDateError {
                 found: s.to_string(),
+                why: calendar_mistake(s.trim())
+                    .unwrap_or_else(|| "write it as YYYY-MM-DD, for example 2026-03-01".into()),
             })
     }
 }
 
+/// For text shaped like a date but not on the calendar, which part is
+/// wrong: "write it as YYYY-MM-DD" does not help someone who did.
+fn calendar_mistake(s: &str) -> Option<String> {
+    let mut parts = s.split('-');
+    let (Some(y), Some(m), Some(d), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    let digits = |p: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !(digits(y, 4..=4) && digits(m, 1..=2) && digits(d, 1..=2)) {
+        return None;
+    }
+    let (y, m, d): (i32, u32, u32) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    if !(1..=12).contains(&m) {
+        return Some(format!(
+            "month {m} does not exist (months run from 01 to 12)"
+        ));
+    }
+    let first = NaiveDate::from_ymd_opt(y, m, 1)?;
+    let days = first
+        .checked_add_months(Months::new(1))?
+        .signed_duration_since(first)
+        .num_days();
+    if d == 0 || i64::from(d) > days {
+        return Some(format!("{} {y} has {days} days", first.format("%B")));
+    }
+    None
+}
+
 /// A text that is not a date written as `YYYY-MM-DD`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{found}` is not a date: write it as YYYY-MM-DD, for example 2026-03-01")]
+#[error("`{found}` is not a date: {why}")]
 pub struct ParseDateError {
     /// The text as given.
     pub found: String,
+    /// What is wrong with it and how to write it.
+    pub why: String,
 }
 
 impl fmt::Display for Date {
@@ -204,6 +240,36 @@ pub fn same_day_in_year(date: Date, year: i32) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_off_the_calendar_say_which_part_is_wrong() {
+        let why = |s: &str| Date::parse(s).unwrap_err().to_string();
+        assert_eq!(
+            why("2026-13-01"),
+            "`2026-13-01` is not a date: month 13 does not exist (months run from 01 to 12)"
+        );
+        assert_eq!(
+            why("2026-02-30"),
+            "`2026-02-30` is not a date: February 2026 has 28 days"
+        );
+        assert_eq!(
+            why("2028-02-30"),
+            "`2028-02-30` is not a date: February 2028 has 29 days"
+        );
+        assert_eq!(
+            why("2026-04-31"),
+            "`2026-04-31` is not a date: April 2026 has 30 days"
+        );
+        assert_eq!(
+            why("2026-12-00"),
+            "`2026-12-00` is not a date: December 2026 has 31 days"
+        );
+        assert_eq!(
+            why("yesterday"),
+            "`yesterday` is not a date: write it as YYYY-MM-DD, for example 2026-03-01"
+        );
+        assert_eq!(Date::parse("2026-2-3").unwrap().to_string(), "2026-02-03");
+    }
 
     #[test]
     fn durations_parse_and_add() {

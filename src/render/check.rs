@@ -90,13 +90,20 @@ impl Render for Checked<'_> {
 
 impl Checked<'_> {
     /// Each live finding with its place, then the summary line; quiet, the
-    /// summary only when the gate failed.
+    /// denied findings one line each and the summary, only when the gate
+    /// failed.
     fn human(&self, cx: &Cx) -> String {
         let (project, color, failed) = (self.project, cx.colour, !self.passed);
         let c = counts(self.findings);
         let live = self.findings.iter().filter(|f| f.waived_by.is_none());
+        // Quiet: only what fails the gate, one line each.
+        let deny = project.config.gate.deny.as_deref();
         let mut text = if cx.quiet {
-            String::new()
+            self.findings
+                .iter()
+                .filter(|f| crate::rules::denied(f, deny))
+                .map(diag::one_line)
+                .collect()
         } else {
             diag::render(live, &project.sources, color)
         };

@@ -113,6 +113,7 @@ fn evidence_fact(j: &Judged) -> EvidenceFact {
         Freshness::Fresh { reviewed, limit } => ("fresh", Some(*reviewed), Some(limit.clone())),
         Freshness::Stale { reviewed, limit } => ("stale", Some(*reviewed), Some(limit.clone())),
         Freshness::Unreviewed => ("unreviewed", None, None),
+        Freshness::Future { reviewed } => ("future", Some(*reviewed), None),
     };
     EvidenceFact {
         cited: j.cited.clone(),
@@ -326,6 +327,10 @@ impl Explanation {
                 "stale: reviewed {}, more than {} ago",
                 e.reviewed.map(|d| d.to_string()).unwrap_or_default(),
                 e.limit.clone().unwrap_or_default()
+            ),
+            "future" => format!(
+                "dated {}, after the as-of day: not a review yet",
+                e.reviewed.map(|d| d.to_string()).unwrap_or_default()
             ),
             _ => "no review date".to_string(),
         };

@@ -72,6 +72,8 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
                     system,
                     loc,
                 ),
+                // Dated after the as-of day: `date/in-future` says so.
+                Freshness::Unreviewed if dated_later(st, i, inv, cx.as_of) => {}
                 Freshness::Unreviewed => cx.push(
                     RuleId::EvidenceUnreviewed,
                     format!("evidence `{}` for `{id}`{whose} has no review date", j.cited),
@@ -79,7 +81,8 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
                     system,
                     loc,
                 ),
-                Freshness::Fresh { .. } => {}
+                // `date/in-future` reports the date itself.
+                Freshness::Fresh { .. } | Freshness::Future { .. } => {}
             }
         }
     };
@@ -125,15 +128,49 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
         .iter()
         .filter(|s| s.lifecycle != Lifecycle::Retired)
     {
+        // A system's own evidence (model cards, validation reports,
+        // monitoring records) is judged like a statement's: it exists, and
+        // someone reviewed it within the freshness limit.
+        let limit = config
+            .freshness
+            .get(RuleId::EvidenceStale.as_str())
+            .map_or(Duration::months(12), |d| d.0);
         for (i, e) in s.evidence.iter().enumerate() {
-            cite(
-                cx,
-                e.path(),
-                format!("system `{}`", s.id),
-                None,
-                Some(&s.id),
-                s.src.loc_of(&["evidence", &i.to_string()]),
-            );
+            let loc = s.src.loc_of(&["evidence", &i.to_string()]);
+            if ev.resolve(e.path(), None).problem.is_some() {
+                cite(
+                    cx,
+                    e.path(),
+                    format!("system `{}`", s.id),
+                    None,
+                    Some(&s.id),
+                    loc,
+                );
+                continue;
+            }
+            match e.reviewed() {
+                // `date/in-future` reports a review still to come.
+                Some(r) if r > cx.as_of => {}
+                Some(r) if limit.after(r) < cx.as_of => cx.push(
+                    RuleId::EvidenceStale,
+                    format!(
+                        "evidence `{}` of system `{}` was last reviewed on {r}, more than {limit} ago",
+                        e.path(),
+                        s.id
+                    ),
+                    None,
+                    Some(&s.id),
+                    loc,
+                ),
+                Some(_) => {}
+                None => cx.push(
+                    RuleId::EvidenceUnreviewed,
+                    format!("evidence `{}` of system `{}` has no review date", e.path(), s.id),
+                    None,
+                    Some(&s.id),
+                    loc,
+                ),
+            }
         }
         for (i, d) in s.data.iter().enumerate() {
             if let Some(p) = &d.provenance {
@@ -241,4 +278,16 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
             );
         }
     }
+}
+
+/// Whether evidence entry `i` of `st` carries a review (or its policy an
+/// approval) dated after `as_of`, which the judgement counts as none.
+fn dated_later(st: &Statement, i: usize, inv: &Inventory, as_of: Date) -> bool {
+    let Some(e) = st.evidence.iter().nth(i) else {
+        return false;
+    };
+    e.reviewed()
+        .or(st.reviewed)
+        .or_else(|| inv.policy_at(e.path()).and_then(|p| p.approved))
+        .is_some_and(|d| d > as_of)
 }

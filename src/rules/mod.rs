@@ -7,6 +7,8 @@
 //! checks live in one file per area and push findings by typed id.
 
 mod audit;
+mod date;
+mod draft;
 mod eu_ai_act;
 mod evidence;
 mod impact;
@@ -152,6 +154,8 @@ pub fn run_with(project: &Project, as_of: Date, ev: &Evidence) -> Vec<Finding> {
     supplier::suppliers(&mut cx);
     impact::impact_assessments(&mut cx);
     risk::risks(&mut cx);
+    date::in_future(&mut cx);
+    draft::placeholders(&mut cx);
     let mut findings = cx.out;
     waiver::apply_levels(&mut findings, &project.config);
     waiver::apply_waivers(

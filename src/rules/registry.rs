@@ -326,6 +326,18 @@ rule_table! {
             summary: "A waiver matches no finding",
             explain: "A waiver that silences nothing is stale, like an unused ignore in cargo-deny: the problem was fixed or the waiver is mistyped.",
             fix: "Remove the waiver, or correct its `rule`, `control` or `system`.";
+        DateInFuture = "date/in-future", Error, caps_level: false, waivable: true,
+            summary: "A review, approval or record is dated after the as-of day",
+            explain: "A `reviewed`, `approved`, `date`, `raised`, `changed` or `closed` after the day judged (`--as-of`, default today) records something that has not happened: a typo (2062 for 2026) or a claim made early. It is an error because the date would otherwise make evidence look current: a review dated in the future counts as no review, so its statement is `implemented`, not `evidenced`.",
+            fix: "Write the day it actually happened; if it has not happened yet, remove the date until it has.";
+        DraftPlaceholder = "draft/placeholder", Warning, caps_level: true, waivable: true,
+            summary: "A value is still a placeholder",
+            explain: "`aims init` writes a draft: values it cannot know (the scope, who holds a role) start with `TODO`. Each one left is a fact the AIMS does not state yet; an auditor reads it as missing.",
+            fix: "Replace the `TODO` text with the real value.";
+        SupplierUnnamed = "supplier/unnamed", Warning, caps_level: true, waivable: true,
+            summary: "A deployed system names no supplier",
+            explain: "A system with `role: deployer` is bought in or used as a service: someone else provides it. Without `supplier:` naming an entry of `suppliers`, nothing records who that is, and A.10.3 (supplier due diligence) cannot be judged for it.",
+            fix: "Add the provider under `suppliers:` and name it with `supplier: ID` on the system (or set `role: provider` if you built it).";
     }
 }
 
@@ -379,12 +391,15 @@ mod tests {
     }
 
     /// The properties say what the id prefixes used to: evidence findings do
-    /// not cap a control's level, waiver findings cannot be waived.
+    /// not cap a control's level (nor a date in the future, which the
+    /// evidence judgement counts as no review), waiver findings cannot be
+    /// waived.
     #[test]
     fn properties_follow_the_areas() {
         for &id in RuleId::ALL {
             let s = id.as_str();
-            assert_eq!(id.caps_level(), !s.starts_with("evidence/"), "{s}");
+            let judged_as_evidence = s.starts_with("evidence/") || s == "date/in-future";
+            assert_eq!(id.caps_level(), !judged_as_evidence, "{s}");
             assert_eq!(id.waivable(), !s.starts_with("waiver/"), "{s}");
         }
     }

@@ -3,9 +3,10 @@
 use super::{Ctx, RuleId};
 use crate::model::*;
 
-/// A bought-in system in use needs a supplier assessed for due diligence:
-/// one finding per supplier, naming every system it supplies (a portfolio
-/// buys many systems from one supplier; the fix is one record).
+/// A bought-in system in use needs a named supplier, assessed for due
+/// diligence: one due-diligence finding per supplier, naming every system it
+/// supplies (a portfolio buys many systems from one supplier; the fix is one
+/// record).
 pub(super) fn suppliers(cx: &mut Ctx) {
     let inv = cx.inv;
     let mut by_supplier: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
@@ -14,6 +15,20 @@ pub(super) fn suppliers(cx: &mut Ctx) {
         .iter()
         .filter(|s| s.lifecycle != Lifecycle::Retired)
     {
+        // A deployer only uses the system: someone else built it, and
+        // A.10.3 cannot be judged without knowing who.
+        if s.role == SystemRole::Deployer && s.supplier.is_none() {
+            cx.push(
+                RuleId::SupplierUnnamed,
+                format!(
+                    "system `{}` ({}) is deployed, not built, but names no `supplier`",
+                    s.id, s.name
+                ),
+                Some("A.10.3"),
+                Some(&s.id),
+                s.src.loc_of(&["role"]),
+            );
+        }
         if let Some(sup) = &s.supplier
             && let Some(at) = inv.supplier_position(sup)
             && inv.suppliers[at].due_diligence.is_none()

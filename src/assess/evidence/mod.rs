@@ -449,6 +449,9 @@ pub enum Freshness {
     },
     /// No `reviewed` date on the evidence or its statement.
     Unreviewed,
+    /// Reviewed on a day after the as-of day: a review that has not
+    /// happened yet (`date/in-future` reports the date).
+    Future { reviewed: Date },
 }
 
 /// One cited piece of evidence, judged.
@@ -473,7 +476,8 @@ pub fn limit_for(control: &Control, config: &Config) -> Duration {
 
 /// Judge every piece of evidence a statement cites, as of a day.
 /// A policy document is reviewed when its policy was approved, and stays
-/// fresh for the policy's own `review_every`.
+/// fresh for the policy's own `review_every`. A review or approval dated
+/// after `as_of` counts as none.
 pub fn judge_statement(
     ev: &Evidence,
     st: &Statement,
@@ -504,7 +508,10 @@ pub fn judge_statement(
                 (None, None) => (None, limit),
             };
             let freshness = match reviewed {
+                // A review dated after the day judged has not happened
+                // (`date/in-future` reports the date itself).
                 None => Freshness::Unreviewed,
+                Some(r) if r > as_of => Freshness::Future { reviewed: r },
                 Some(r) if limit.after(r) < as_of => Freshness::Stale {
                     reviewed: r,
                     limit: limit.to_string(),

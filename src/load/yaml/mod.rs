@@ -10,6 +10,6 @@ mod de;
 mod node;
 mod parse;
 
-pub use de::{DeError, UnknownField, from_node, from_node_quiet};
+pub use de::{DeError, UnknownField, from_node};
 pub use node::{Node, Pos, Value, float_text};
 pub use parse::{SyntaxError, parse, parse_options};

@@ -168,6 +168,8 @@ pub fn parse_options() -> Options {
 pub struct SyntaxError {
     pub message: String,
     pub pos: Pos,
+    /// What to do, when the cause is known (indentation: the fixed line).
+    pub help: Option<String>,
 }
 
 /// Parse a whole document into a node tree. An empty document is `Null`.
@@ -192,11 +194,148 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
                 col: u32::try_from(l.column()).unwrap_or(0),
             })
             .unwrap_or_default();
-        SyntaxError {
-            message: clean_syntax_message(&e.without_snippet().to_string()),
-            pos,
+        let message = clean_syntax_message(&e.without_snippet().to_string());
+        match indentation(text, pos, &message) {
+            Some((message, help)) => SyntaxError {
+                message,
+                pos,
+                help: Some(help),
+            },
+            None => SyntaxError {
+                message,
+                pos,
+                help: None,
+            },
         }
     })
+}
+
+/// The parser's words for a mis-indented line ("did not find expected
+/// key", "mapping values are not allowed in this context") name its state,
+/// not the cause: when the line at `pos` is indented with a tab, or by an
+/// amount that lines up with no key above it, say so and show the fix.
+fn indentation(text: &str, pos: Pos, message: &str) -> Option<(String, String)> {
+    let index = usize::try_from(pos.line).ok()?.checked_sub(1)?;
+    let lines: Vec<&str> = text.lines().collect();
+    let line = *lines.get(index)?;
+    let content = line.trim_start_matches([' ', '\t']);
+    let lead = &line[..line.len() - content.len()];
+    let n = pos.line;
+    if lead.contains('\t') || message.contains("tabs") {
+        let fixed = format!("{}{content}", lead.replace('\t', "  "));
+        return Some((
+            format!("line {n} is indented with a tab; YAML indents with spaces only"),
+            format!("replace the tab with spaces: `{}`", fixed.trim_end()),
+        ));
+    }
+    let about_indentation = [
+        "did not find expected key",
+        "expected '-'",
+        "mapping values are not allowed",
+    ]
+    .iter()
+    .any(|m| message.contains(m));
+    if !about_indentation || content.is_empty() {
+        return None;
+    }
+    // The lines the bad one could belong to: going up, each line less
+    // indented than the last one kept (the open keys and list items).
+    let mut levels: Vec<(usize, usize, &str)> = Vec::new();
+    for (i, l) in lines[..index].iter().enumerate().rev() {
+        let c = l.trim_start_matches(' ');
+        if c.is_empty() || c.starts_with('#') || c.starts_with("---") {
+            continue;
+        }
+        let indent = l.len() - c.len();
+        if levels.last().is_none_or(|&(_, last, _)| indent < last) {
+            levels.push((i + 1, indent, c));
+        }
+        if indent == 0 {
+            break;
+        }
+    }
+    let width = lead.len();
+    // `-id: b`: a dash with no space after it is text, not a list item.
+    if content.starts_with('-') && !content.starts_with("- ") && !content.starts_with("---") {
+        return Some((
+            format!("line {n} starts with `-` but no space after it, so it is not a list item"),
+            format!(
+                "write a space after the dash: `{lead}- {}`",
+                content[1..].trim_end()
+            ),
+        ));
+    }
+    let (prev_line, prev_indent, prev) = *levels.first()?;
+    // `name X` then `scope: y`: without its colon, the line above runs on
+    // into this one as one text.
+    if message.contains("mapping values are not allowed")
+        && prev_indent == width
+        && !prev.contains(':')
+        && !prev.starts_with('-')
+        && let Some((k, v)) = prev.trim_end().split_once(' ')
+    {
+        return Some((
+            format!(
+                "line {prev_line} has no `:` after its key, so YAML reads it and line {n} as one text"
+            ),
+            format!("write `{k}: {v}` on line {prev_line}"),
+        ));
+    }
+    let spaces = |k: usize| {
+        if k == 1 {
+            "1 space".to_string()
+        } else {
+            format!("{k} spaces")
+        }
+    };
+    let key = |c: &str| {
+        let k = c.split_once(": ").map_or(c.trim_end(), |(k, _)| k);
+        let k: String = k.chars().take(40).collect();
+        if k.ends_with(':') { k } else { format!("{k}:") }
+    };
+    // `name: X` then `   scope: all` one level deeper: YAML reads the
+    // deeper line as more of `name`'s value.
+    // The key of `- id: a` is two columns right of its dash.
+    let item = prev.len() - prev.trim_start_matches(['-', ' ']).len();
+    let (prev_indent, prev) = (prev_indent + item, &prev[item..]);
+    if width > prev_indent
+        && prev
+            .split_once(": ")
+            .is_some_and(|(_, v)| !v.trim().is_empty())
+    {
+        let fixed = format!("{}{content}", " ".repeat(prev_indent));
+        return Some((
+            format!(
+                "line {n} is indented by {} but the line above by {}, so YAML reads it as part of the value of `{}`",
+                spaces(width),
+                spaces(prev_indent),
+                key(prev)
+            ),
+            format!(
+                "indent it like `{}` on line {prev_line}: `{}`",
+                key(prev),
+                fixed.trim_end()
+            ),
+        ));
+    }
+    if levels.iter().any(|&(_, indent, _)| indent == width) {
+        return None;
+    }
+    let choices: Vec<String> = levels
+        .iter()
+        .rev()
+        .map(|&(l, indent, c)| format!("{} (like `{}` on line {l})", spaces(indent), key(c)))
+        .collect();
+    Some((
+        format!(
+            "line {n} is indented by {}, which lines up with no key or list item above it",
+            spaces(width)
+        ),
+        format!(
+            "indent it by {} to say where it belongs",
+            choices.join(" or ")
+        ),
+    ))
 }
 
 /// serde-saphyr appends " at line X column Y" to messages; we print the
@@ -322,6 +461,83 @@ y: true
             s.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
         }
         assert!(parse(&s).is_err());
+    }
+
+    #[test]
+    fn indentation_mistakes_say_so_and_show_the_fix() {
+        let e = parse("version: 1\norganization:\n  name: X\n roles:\n  - id: a\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 4 is indented by 1 space, which lines up with no key or list item above it"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some(
+                "indent it by 0 spaces (like `organization:` on line 2) or 2 spaces (like `name:` on line 3) to say where it belongs"
+            )
+        );
+        let e = parse("organization:\n  name: X\n   scope: all\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 3 is indented by 3 spaces but the line above by 2 spaces, so YAML reads it as part of the value of `name:`"
+        );
+        assert!(
+            e.help
+                .as_deref()
+                .unwrap()
+                .starts_with("indent it like `name:` on line 2: `  scope: all`"),
+            "{:?}",
+            e.help
+        );
+        let e = parse("roles:\n  - id: a\n    title: A\n   - id: b\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 4 is indented by 3 spaces, which lines up with no key or list item above it"
+        );
+        assert!(
+            e.help
+                .as_deref()
+                .unwrap()
+                .contains("2 spaces (like `- id:` on line 2)"),
+            "{:?}",
+            e.help
+        );
+        let e = parse("roles:\n  - id: a\n     title: A\n").unwrap_err();
+        assert_eq!(
+            e.help.as_deref(),
+            Some("indent it like `id:` on line 2: `    title: A`")
+        );
+        let e = parse("organization:\n\tname: X\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 2 is indented with a tab; YAML indents with spaces only"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some("replace the tab with spaces: `  name: X`")
+        );
+        let e = parse("version: 1\norganization:\n  name X\n  scope: y\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 3 has no `:` after its key, so YAML reads it and line 4 as one text"
+        );
+        assert_eq!(e.help.as_deref(), Some("write `name: X` on line 3"));
+        let e = parse("roles:\n  - id: a\n    title: A\n  -id: b\n").unwrap_err();
+        assert_eq!(
+            e.message,
+            "line 4 starts with `-` but no space after it, so it is not a list item"
+        );
+        assert_eq!(
+            e.help.as_deref(),
+            Some("write a space after the dash: `  - id: b`")
+        );
+        // Not about indentation: the parser's own words stay.
+        let e = parse("a: [1, 2\n").unwrap_err();
+        assert!(
+            e.help.is_none() && !e.message.contains("indented"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]
