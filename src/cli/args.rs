@@ -58,6 +58,8 @@ pub enum Command {
     Readiness(ReadinessArgs),
     /// A phased roadmap from today's gaps to certification, with owners and effort.
     Plan(PlanArgs),
+    /// Export the catalogue, assessment results, POA&M or crosswalks as OSCAL 1.2.1 JSON.
+    Export(ExportArgs),
     /// Show the catalogue: every clause and Annex A control, or one in full.
     Controls(ControlsArgs),
     /// List the rules, or explain one and how to fix its findings.
@@ -293,6 +295,27 @@ pub struct PlanArgs {
     pub common: Common,
     #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
     pub format: PlanFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The OSCAL model to write.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The catalogue with your `[catalog] extra` overlays.
+    OscalCatalog,
+    /// Every control and system level as a finding, its evidence as observations.
+    OscalAssessmentResults,
+    /// Plan of action and milestones: every gap and open nonconformity.
+    OscalPoam,
+    /// The crosswalks (NIST AI RMF, EU AI Act, ISO/IEC 27001) as a mapping collection.
+    OscalMapping,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -11,6 +11,7 @@ mod controls;
 mod emit;
 mod error;
 mod explain;
+mod export;
 mod gap;
 mod init;
 mod map;
@@ -26,6 +27,7 @@ use classify::*;
 use controls::*;
 pub use error::RunError;
 use explain::*;
+use export::*;
 use gap::*;
 pub use init::schema_json;
 use init::*;
@@ -106,6 +108,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Risks(a) => risks_cmd(a),
         Command::Readiness(a) => readiness_cmd(a),
         Command::Plan(a) => plan_cmd(a),
+        Command::Export(a) => export_cmd(a),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a, term),

@@ -16,6 +16,7 @@ pub mod escape;
 pub mod gap;
 pub mod limits;
 pub mod map;
+pub mod oscal;
 pub mod output;
 pub mod plan;
 pub mod readiness;
