@@ -148,6 +148,8 @@ pub enum GapFormat {
     Sarif,
     /// JUnit XML: a suite per clause group and Annex A objective, a case per control.
     Junit,
+    /// An Excel workbook (needs --output or a pipe).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -197,6 +199,8 @@ pub enum SoaFormat {
     Html,
     Csv,
     Json,
+    /// An Excel workbook (needs --output or a pipe).
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -277,8 +281,16 @@ pub struct ClassifyArgs {
 pub struct RisksArgs {
     #[command(flatten)]
     pub common: Common,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = RisksFormat::Table)]
+    pub format: RisksFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RisksFormat {
+    Table,
+    Json,
+    /// An Excel workbook (needs --output or a pipe).
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -398,10 +410,11 @@ macro_rules! into_output {
 
 into_output! {
     CheckFormat { Human => Table, Json => Json, Sarif => Sarif }
-    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit }
+    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit, Xlsx => Xlsx }
     TableFormat { Table => Table, Json => Json, Markdown => Markdown }
     DocFormat { Html => Html, Markdown => Markdown }
-    SoaFormat { Markdown => Markdown, Html => Html, Csv => Csv, Json => Json }
+    SoaFormat { Markdown => Markdown, Html => Html, Csv => Csv, Json => Json, Xlsx => Xlsx }
+    RisksFormat { Table => Table, Json => Json, Xlsx => Xlsx }
     PlanFormat { Markdown => Markdown, Json => Json }
     ListFormat { Table => Table, Json => Json }
     RulesFormat { Table => Table, Json => Json, Markdown => Markdown }

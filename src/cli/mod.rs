@@ -222,7 +222,7 @@ mod tests {
         formats_of::<GapFormat>(GapReport::FORMATS);
         formats_of::<CheckFormat>(Checked::FORMATS);
         formats_of::<ListFormat>(Classified::FORMATS);
-        formats_of::<ListFormat>(Register::FORMATS);
+        formats_of::<RisksFormat>(Register::FORMATS);
         formats_of::<TableFormat>(Mapped::FORMATS);
         formats_of::<ListFormat>(Catalogue::FORMATS);
         formats_of::<ListFormat>(ControlDetail::FORMATS);

@@ -30,6 +30,7 @@ impl Render for GapReport<'_> {
         Output::Markdown,
         Output::Sarif,
         Output::Junit,
+        Output::Xlsx,
     ];
     type Json<'a>
         = GapView<'a>
@@ -64,6 +65,12 @@ impl Render for GapReport<'_> {
                 ci::junit(self.gap, self.threshold, self.denied, &groups)
             }
             _ => return None,
+        })
+    }
+
+    fn bytes(&self, format: Output) -> Option<Result<Vec<u8>, crate::render::RenderError>> {
+        (format == Output::Xlsx).then(|| {
+            crate::render::xlsx::workbook(&[crate::render::xlsx::gap_sheet(self.project, self.gap)])
         })
     }
 }

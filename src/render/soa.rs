@@ -180,14 +180,25 @@ pub fn soa_view(i: &Inputs, rows: &[SoaRow]) -> Value {
     })
 }
 
+/// The columns of the SoA as a spreadsheet (CSV and XLSX).
+pub const SOA_COLUMNS: [&str; 8] = [
+    "Control",
+    "Title",
+    "Group",
+    "Applicable",
+    "Justification",
+    "Implementation level",
+    "Owner",
+    "Evidence",
+];
+
 /// CSV that opens cleanly in a spreadsheet: RFC 4180 quoting, a UTF-8 BOM
 /// for Excel, and cells that start like a formula neutralised (see
 /// [`escape::csv_cell`]).
 pub fn soa_csv(rows: &[SoaRow]) -> String {
     let mut out = String::from("\u{feff}");
-    out.push_str(
-        "Control,Title,Group,Applicable,Justification,Implementation level,Owner,Evidence\r\n",
-    );
+    out.push_str(&SOA_COLUMNS.join(","));
+    out.push_str("\r\n");
     for r in rows {
         let fields = [
             r.id.as_str(),
