@@ -60,6 +60,8 @@ pub enum Command {
     Plan(PlanArgs),
     /// Export the catalogue, assessment results, POA&M or crosswalks as OSCAL 1.2.1 JSON.
     Export(ExportArgs),
+    /// Turn an existing spreadsheet into inventory YAML.
+    Import(ImportArgs),
     /// Show the catalogue: every clause and Annex A control, or one in full.
     Controls(ControlsArgs),
     /// List the rules, or explain one and how to fix its findings.
@@ -316,6 +318,38 @@ pub struct ExportArgs {
     /// The OSCAL model to write.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// A spreadsheet SoA (CSV or XLSX) into `controls:` YAML that loads.
+    Soa(ImportSoaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSoaArgs {
+    /// The spreadsheet: a .csv or .xlsx file.
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD: control, applicable, justification,
+    /// status, owner, evidence, reviewed, notes or ignore (repeatable).
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// Show how each column is read and the YAML; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the YAML to FILE, which must not exist (default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The AIMS whose `[catalog] extra` controls count (default: found
+    /// from the current folder; none is fine).
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

@@ -13,6 +13,7 @@ mod error;
 mod explain;
 mod export;
 mod gap;
+mod import;
 mod init;
 mod map;
 mod pack;
@@ -29,6 +30,7 @@ pub use error::RunError;
 use explain::*;
 use export::*;
 use gap::*;
+use import::*;
 pub use init::schema_json;
 use init::*;
 use map::*;
@@ -109,6 +111,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Readiness(a) => readiness_cmd(a),
         Command::Plan(a) => plan_cmd(a),
         Command::Export(a) => export_cmd(a),
+        Command::Import(a) => import_cmd(a, term),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a, term),

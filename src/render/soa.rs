@@ -24,6 +24,9 @@ pub struct SoaRow {
     pub css: String,
     pub owner: String,
     pub evidence: Vec<String>,
+    /// When the statement was last reviewed: kept so that an SoA
+    /// spreadsheet imported back (`aims import soa`) judges the same.
+    pub reviewed: Option<Date>,
 }
 
 /// One row per Annex A control (and custom control), for the organisation
@@ -84,6 +87,7 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
                     .map(|o| o.0.clone())
                     .unwrap_or_default(),
                 evidence,
+                reviewed: st.and_then(|s| s.reviewed),
             })
         })
         .collect()
@@ -181,7 +185,7 @@ pub fn soa_view(i: &Inputs, rows: &[SoaRow]) -> Value {
 }
 
 /// The columns of the SoA as a spreadsheet (CSV and XLSX).
-pub const SOA_COLUMNS: [&str; 8] = [
+pub const SOA_COLUMNS: [&str; 9] = [
     "Control",
     "Title",
     "Group",
@@ -190,6 +194,7 @@ pub const SOA_COLUMNS: [&str; 8] = [
     "Implementation level",
     "Owner",
     "Evidence",
+    "Reviewed",
 ];
 
 /// CSV that opens cleanly in a spreadsheet: RFC 4180 quoting, a UTF-8 BOM
@@ -209,6 +214,7 @@ pub fn soa_csv(rows: &[SoaRow]) -> String {
             r.level.as_str(),
             r.owner.as_str(),
             &r.evidence.join("; "),
+            &r.reviewed.map(|d| d.to_string()).unwrap_or_default(),
         ];
         out.push_str(
             &fields
@@ -238,12 +244,13 @@ mod tests {
             css: "partial".into(),
             owner: "lead".into(),
             evidence: vec!["a.md".into(), "b,c.md".into()],
+            reviewed: None,
         };
         let csv = soa_csv(&[row]);
         let line = csv.lines().nth(1).unwrap();
         assert_eq!(
             line,
-            "\"A.2.2\",\"AI \"\"policy\"\"\",\"A.2\",\"yes\",\"'=HYPERLINK(\"\"x\"\")\",\"partial\",\"lead\",\"a.md; b,c.md\""
+            "\"A.2.2\",\"AI \"\"policy\"\"\",\"A.2\",\"yes\",\"'=HYPERLINK(\"\"x\"\")\",\"partial\",\"lead\",\"a.md; b,c.md\",\"\""
         );
     }
 }

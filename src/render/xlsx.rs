@@ -233,6 +233,7 @@ pub fn soa_sheet(
                     Cell::Level(r.level.clone()),
                     Cell::text(&r.owner),
                     Cell::text(r.evidence.join("; ")),
+                    r.reviewed.map_or(Cell::Empty, Cell::Date),
                 ]
             })
             .collect(),
