@@ -201,7 +201,8 @@ pub enum SoaFormat {
     Html,
     Csv,
     Json,
-    /// An Excel workbook (needs --output or a pipe).
+    // An Excel workbook: needs --output or a pipe (no doc comment, which
+    // would turn `--help` into the long form).
     Xlsx,
 }
 
@@ -291,7 +292,7 @@ pub struct RisksArgs {
 pub enum RisksFormat {
     Table,
     Json,
-    /// An Excel workbook (needs --output or a pipe).
+    // An Excel workbook: needs --output or a pipe.
     Xlsx,
 }
 

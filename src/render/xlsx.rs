@@ -165,32 +165,6 @@ pub fn workbook(sheets: &[Sheet]) -> Result<Vec<u8>, RenderError> {
     wb.save_to_buffer().map_err(xl)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::render::output::ymd;
-
-    fn sheet() -> Sheet {
-        Sheet {
-            name: "SoA",
-            title: "t".into(),
-            as_of: ymd(2026, 9, 1),
-            catalog: "ISO/IEC 42001:2023".into(),
-            notes: vec![],
-            headers: vec!["A".into(), "B".into()],
-            rows: vec![vec![Cell::text("=1+1"), Cell::Level("partial".into())]],
-        }
-    }
-
-    #[test]
-    fn the_bytes_depend_only_on_the_inputs() {
-        let a = workbook(&[sheet()]).unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(1100));
-        assert_eq!(a, workbook(&[sheet()]).unwrap());
-        assert!(a.starts_with(b"PK"));
-    }
-}
-
 /// The catalogue line every sheet carries.
 pub fn catalog_line(project: &crate::load::Project) -> String {
     format!(
@@ -363,5 +337,31 @@ pub fn risks_sheet(
         notes: vec![("Risk appetite".into(), register.appetite.to_string())],
         headers,
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::output::ymd;
+
+    fn sheet() -> Sheet {
+        Sheet {
+            name: "SoA",
+            title: "t".into(),
+            as_of: ymd(2026, 9, 1),
+            catalog: "ISO/IEC 42001:2023".into(),
+            notes: vec![],
+            headers: vec!["A".into(), "B".into()],
+            rows: vec![vec![Cell::text("=1+1"), Cell::Level("partial".into())]],
+        }
+    }
+
+    #[test]
+    fn the_bytes_depend_only_on_the_inputs() {
+        let a = workbook(&[sheet()]).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        assert_eq!(a, workbook(&[sheet()]).unwrap());
+        assert!(a.starts_with(b"PK"));
     }
 }
