@@ -134,9 +134,11 @@ pub enum ImportError {
     #[error("cannot read the workbook: {0}")]
     Xlsx(String),
     #[error(
-        "no header row with a control id column in the first 30 rows; name the column with --map COLUMN=control"
+        "no header row in the first 30 rows: aims looks for a column named like `Control`, `Control ID` or `Ref`; rename it so"
     )]
     NoHeader,
+    #[error("the workbook unpacks to {size} MiB, over the limit of {limit} MiB", size = .0 / (1024 * 1024), limit = MAX_UNPACKED / (1024 * 1024))]
+    TooLarge(u64),
     #[error("--map `{0}`: expected COLUMN=FIELD, FIELD one of {names}", names = Field::NAMES)]
     BadMap(String),
     #[error("--map `{column}`: no such column; the header has {found}")]
@@ -183,11 +185,34 @@ pub fn read_csv(text: &str) -> Result<Table, ImportError> {
     table(records)
 }
 
+/// How large a workbook may unpack to: a small file that inflates to
+/// gigabytes (a zip bomb) is refused before it is read.
+pub const MAX_UNPACKED: u64 = 512 * 1024 * 1024;
+
+/// Refuse a workbook whose entries declare more than `limit` bytes
+/// together ([`MAX_UNPACKED`]).
+fn check_unpacked(bytes: &[u8], limit: u64) -> Result<(), ImportError> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| ImportError::Xlsx(e.to_string()))?;
+    let mut total: u64 = 0;
+    for i in 0..z.len() {
+        let f = z
+            .by_index_raw(i)
+            .map_err(|e| ImportError::Xlsx(e.to_string()))?;
+        total = total.saturating_add(f.size());
+    }
+    if total > limit {
+        return Err(ImportError::TooLarge(total));
+    }
+    Ok(())
+}
+
 /// The first sheet of an XLSX workbook: the header is the first row
 /// within the first 30 that has a control id column (aims' own sheets
 /// have a title and dates above it).
 pub fn read_xlsx(bytes: &[u8]) -> Result<Table, ImportError> {
     use calamine::{Data, Reader};
+    check_unpacked(bytes, MAX_UNPACKED)?;
     let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
         .map_err(|e: calamine::XlsxError| ImportError::Xlsx(e.to_string()))?;
     let range = wb
@@ -522,6 +547,24 @@ mod tests {
         assert_eq!(s[0].status, Some("implemented"));
         assert!(columns(&t.headers, &["nope=control".into()]).is_err());
         assert!(columns(&t.headers, &["ctl=colour".into()]).is_err());
+    }
+
+    #[test]
+    fn a_workbook_that_unpacks_too_large_is_refused() {
+        use std::io::Write;
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+        z.write_all(&vec![0u8; 3 * 1024 * 1024]).unwrap();
+        z.finish().unwrap();
+        let bytes = buf.into_inner();
+        assert!(bytes.len() < 64 * 1024);
+        let e = check_unpacked(&bytes, 2 * 1024 * 1024).err().unwrap();
+        assert!(e.to_string().contains("unpacks to 3 MiB"), "{e}");
+        assert!(check_unpacked(&bytes, 4 * 1024 * 1024).is_ok());
     }
 
     #[test]

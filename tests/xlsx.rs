@@ -277,3 +277,37 @@ fn workbooks_are_byte_identical_across_runs() {
         assert!(core.contains("2026-09-01T00:00:00Z"), "{core}");
     }
 }
+
+/// On a terminal (a pseudo-terminal from util-linux `script`), XLSX is
+/// refused with exit 2 and a hint; without `script` the test says it skipped.
+#[test]
+fn xlsx_is_refused_on_a_terminal() {
+    let has_script = std::process::Command::new("sh")
+        .args(["-c", "command -v script"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_script {
+        println!("skipped: no `script` to run aims on a pseudo-terminal");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_aims");
+    for cmd in ["soa", "gap", "risks"] {
+        let o = std::process::Command::new("script")
+            .args([
+                "-qec",
+                &format!("{bin} {cmd} examples/bank --format xlsx"),
+                "/dev/null",
+            ])
+            .current_dir(root())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(o.status.code(), Some(2), "{cmd}: {out}");
+        assert!(
+            out.contains("XLSX is a binary file: write it with --output FILE.xlsx"),
+            "{cmd}: {out}"
+        );
+        assert!(!out.contains("PK"), "{cmd}: bytes reached the terminal");
+    }
+}
