@@ -77,8 +77,6 @@ impl Field {
             Field::Reviewed
         } else if has(&["note", "comment", "remark"]) {
             Field::Notes
-        } else if has(&["control", "clause", "ref"]) || n == "id" || n == "no" {
-            Field::Control
         } else if has(&[
             "title",
             "name",
@@ -87,7 +85,10 @@ impl Field {
             "objective",
             "theme",
         ]) {
+            // Before the id: `Control title` is not the control's id.
             Field::Ignored
+        } else if has(&["control", "clause", "ref"]) || n == "id" || n == "no" {
+            Field::Control
         } else {
             return None;
         })
@@ -466,11 +467,18 @@ fn q(s: &str) -> String {
 /// it came from.
 pub fn to_yaml(source: &str, statements: &[Imported]) -> String {
     let mut y = String::new();
-    let _ = writeln!(
-        y,
-        "# Imported by `aims import soa` from {}.",
-        source.replace('\n', " ")
-    );
+    // A comment ends at any line break (`\r`, U+2028 too): none survives.
+    let source: String = source
+        .chars()
+        .map(|c| {
+            if crate::render::escape::is_control(c) || c.is_whitespace() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
+    let _ = writeln!(y, "# Imported by `aims import soa` from {source}.");
     y.push_str("# Review it, then add it to the inventory (aims.toml `inventory`).\n");
     y.push_str("controls:\n");
     for s in statements {
@@ -519,6 +527,8 @@ mod tests {
         assert_eq!(Field::guess("Control owner"), Some(Field::Owner));
         assert_eq!(Field::guess("Last reviewed"), Some(Field::Reviewed));
         assert_eq!(Field::guess("Title"), Some(Field::Ignored));
+        assert_eq!(Field::guess("Control title"), Some(Field::Ignored));
+        assert_eq!(Field::guess("Annex A ref."), Some(Field::Control));
         assert_eq!(Field::guess("Colour"), None);
     }
 
