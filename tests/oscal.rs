@@ -360,3 +360,28 @@ fn trestle_imports_every_export() {
     let report = sh(&["validate", "-a"], ws);
     assert_eq!(report.matches("VALID: Model").count(), 4, "{report}");
 }
+
+/// Outside any AIMS, the catalogue and the mapping are of the embedded
+/// catalogue (as `aims controls` is), still valid OSCAL; the assessment
+/// results need an inventory.
+#[test]
+fn catalog_and_mapping_need_no_inventory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = schemas();
+    for (format, schema) in &FORMATS[..] {
+        let o = run_in(tmp.path(), &["export", "--format", format]);
+        if matches!(*format, "oscal-assessment-results" | "oscal-poam") {
+            assert_eq!(o.code, 2, "{format}: {}", o.stderr);
+            continue;
+        }
+        assert_eq!(o.code, 0, "{format}: {}", o.stderr);
+        let doc = json(&o.stdout);
+        if let Some(dir) = &dir {
+            let schema: Value =
+                serde_json::from_str(&std::fs::read_to_string(dir.join(schema)).unwrap()).unwrap();
+            let v = jsonschema::draft7::new(&schema).unwrap();
+            assert!(v.is_valid(&doc), "{format}");
+        }
+        assert!(!o.stdout.contains("nb.mrm.1"), "no overlay without an AIMS");
+    }
+}

@@ -249,7 +249,7 @@ pub fn build(i: &Inputs) -> Document {
     let mut observations = Vec::new();
     let mut findings = Vec::new();
     for c in &gap.controls {
-        let cid = control_token(project, &c.id);
+        let cid = control_token(&project.catalog, &c.id);
         for s in scopes(project, c) {
             let name = format!("{}\n{}", c.id, s.name);
             let obs_uuid = uuids.of(&format!("observation\n{name}"));
@@ -331,7 +331,7 @@ pub fn build(i: &Inputs) -> Document {
         .controls
         .iter()
         .map(|c| SelectControl {
-            control_id: control_token(project, &c.id),
+            control_id: control_token(&project.catalog, &c.id),
         })
         .collect();
     let plan = uuids.of("assessment-plan");

@@ -57,8 +57,8 @@ pub fn statement_id(control_token: &str) -> String {
     format!("{control_token}_smt")
 }
 
-pub fn build(i: &Inputs) -> Document {
-    let cat: &Catalog = &i.project.catalog;
+pub fn build(i: &Base) -> Document {
+    let cat: &Catalog = i.catalog;
     let uuids = i.uuids("catalog");
     let groups = cat
         .groups
@@ -94,10 +94,10 @@ pub fn build(i: &Inputs) -> Document {
         "{} {} — catalogue of aims{}",
         cat.standard,
         cat.version,
-        if i.project.config.catalog.extra.is_empty() {
-            String::new()
+        if i.overlays {
+            format!(" with the overlays of {}", i.title)
         } else {
-            format!(" with the overlays of {}", i.project.title())
+            String::new()
         }
     );
     Document {

@@ -100,15 +100,15 @@ pub fn relationship(r: Relationship) -> &'static str {
     }
 }
 
-pub fn build(i: &Inputs) -> Document {
-    let project = i.project;
+pub fn build(i: &Base) -> Document {
+    let catalog = i.catalog;
     let uuids = i.uuids("mapping");
     let iso = uuids.of("resource\niso42001");
     let mut resources = vec![Resource {
         uuid: iso.clone(),
         title: line(&format!(
             "{} {} (aims catalogue; `aims export --format oscal-catalog`)",
-            project.catalog.standard, project.catalog.version
+            catalog.standard, catalog.version
         )),
         description: None,
         rlinks: Vec::new(),
@@ -155,7 +155,7 @@ pub fn build(i: &Inputs) -> Document {
                     relationship: relationship(m.relationship),
                     sources: vec![Item {
                         kind: "control",
-                        id_ref: control_token(project, &m.from),
+                        id_ref: control_token(catalog, &m.from),
                     }],
                     targets: vec![Item {
                         kind: "control",
@@ -181,7 +181,7 @@ pub fn build(i: &Inputs) -> Document {
     }
     let title = format!(
         "Crosswalks from {} {} to NIST AI RMF 1.0, the EU AI Act and ISO/IEC 27001:2022",
-        project.catalog.standard, project.catalog.version
+        catalog.standard, catalog.version
     );
     Document {
         mapping_collection: MappingCollection {

@@ -17,7 +17,7 @@ use uuid::Uuid;
 
 use crate::assess::evidence::Evidence;
 use crate::assess::{Gap, Level};
-use crate::catalog::Kind;
+use crate::catalog::{Catalog, Kind};
 use crate::load::Project;
 use crate::model::Date;
 use crate::render::RenderError;
@@ -31,17 +31,35 @@ pub const OSCAL_VERSION: &str = "1.2.1";
 /// requires one on every property name it does not define itself.
 pub const NS: &str = "https://github.com/aims-governance/aims/ns/oscal";
 
-/// What every export is built from.
-pub struct Inputs<'a> {
-    pub project: &'a Project,
-    pub gap: &'a Gap,
-    pub evidence: &'a Evidence,
+/// What the catalogue and mapping exports are built from: they need no
+/// inventory (without one, the embedded catalogue).
+pub struct Base<'a> {
+    pub catalog: &'a Catalog,
+    /// The organisation's title (`Project::title`); empty without an inventory.
+    pub title: String,
+    /// Whether `[catalog] extra` overlays are laid over the catalogue.
+    pub overlays: bool,
     pub as_of: Date,
     /// The run's moment: `SOURCE_DATE_EPOCH`, else now.
     pub generated: DateTime<Utc>,
 }
 
-impl Inputs<'_> {
+/// What the assessment results and POA&M are built from: a judged inventory.
+pub struct Inputs<'a> {
+    pub base: Base<'a>,
+    pub project: &'a Project,
+    pub gap: &'a Gap,
+    pub evidence: &'a Evidence,
+}
+
+impl<'a> std::ops::Deref for Inputs<'a> {
+    type Target = Base<'a>;
+    fn deref(&self) -> &Base<'a> {
+        &self.base
+    }
+}
+
+impl Base<'_> {
     /// `last-modified` of every document.
     pub fn last_modified(&self) -> String {
         self.generated.format("%Y-%m-%dT%H:%M:%SZ").to_string()
@@ -56,7 +74,7 @@ impl Inputs<'_> {
     pub fn uuids(&self, document: &'static str) -> Uuids {
         Uuids {
             document,
-            scope: self.project.title(),
+            scope: self.title.clone(),
         }
     }
 
@@ -186,9 +204,9 @@ pub fn token(kind: Kind, raw: &str) -> String {
     s
 }
 
-/// The OSCAL id of a control of the project's catalogue.
-pub fn control_token(project: &Project, id: &str) -> String {
-    let kind = project.catalog.get(id).map_or(Kind::Custom, |c| c.kind);
+/// The OSCAL id of a control of the catalogue.
+pub fn control_token(catalog: &Catalog, id: &str) -> String {
+    let kind = catalog.get(id).map_or(Kind::Custom, |c| c.kind);
     token(kind, id)
 }
 
