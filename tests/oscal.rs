@@ -368,7 +368,7 @@ fn trestle_imports_every_export() {
 fn catalog_and_mapping_need_no_inventory() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = schemas();
-    for (format, schema) in &FORMATS[..] {
+    for (format, schema) in FORMATS {
         let o = run_in(tmp.path(), &["export", "--format", format]);
         if matches!(*format, "oscal-assessment-results" | "oscal-poam") {
             assert_eq!(o.code, 2, "{format}: {}", o.stderr);
