@@ -10,6 +10,7 @@ pub mod assess;
 pub mod catalog;
 pub mod cli;
 pub mod diag;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod pack;

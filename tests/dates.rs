@@ -104,7 +104,10 @@ fn a_review_dated_after_the_as_of_day_is_an_error_and_no_review() {
     };
     let (l, why) = level("A.2.2");
     assert_eq!(l, "implemented", "{why}");
-    assert_eq!(why, "evidence `policy.md` has no review date");
+    assert_eq!(
+        why,
+        "evidence `policy.md` is dated 2062-07-01, after the as-of day: not reviewed yet"
+    );
     // The same evidence reviewed in the past is current, but the
     // nonconformity on it, closed only in 2027, is open today.
     assert_eq!(

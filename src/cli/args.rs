@@ -63,6 +63,10 @@ pub enum Command {
     Readiness(ReadinessArgs),
     /// A phased roadmap from today's gaps to certification, with owners and effort.
     Plan(PlanArgs),
+    /// Export the catalogue, assessment results, POA&M or crosswalks as OSCAL 1.2.1 JSON.
+    Export(ExportArgs),
+    /// Turn an existing spreadsheet into inventory YAML.
+    Import(ImportArgs),
     /// Show the catalogue: every clause and Annex A control, or one in full.
     Controls(ControlsArgs),
     /// Every fact behind one control's level: the statement or record used, each evidence
@@ -178,6 +182,8 @@ pub enum GapFormat {
     Junit,
     /// A pull-request comment: what changed since `--baseline`, under GitHub's size limit.
     Pr,
+    /// An Excel workbook (needs --output or a pipe).
+    Xlsx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -227,6 +233,9 @@ pub enum SoaFormat {
     Html,
     Csv,
     Json,
+    // An Excel workbook: needs --output or a pipe (no doc comment, which
+    // would turn `--help` into the long form).
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -320,8 +329,16 @@ pub struct ExplainArgs {
 pub struct RisksArgs {
     #[command(flatten)]
     pub common: Common,
-    #[arg(long, value_enum, default_value_t = ListFormat::Table)]
-    pub format: ListFormat,
+    #[arg(long, value_enum, default_value_t = RisksFormat::Table)]
+    pub format: RisksFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum RisksFormat {
+    Table,
+    Json,
+    // An Excel workbook: needs --output or a pipe.
+    Xlsx,
 }
 
 #[derive(Debug, Args)]
@@ -338,6 +355,59 @@ pub struct PlanArgs {
     pub common: Common,
     #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
     pub format: PlanFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub common: Common,
+    /// The OSCAL model to write.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub what: ImportWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportWhat {
+    /// A spreadsheet SoA (CSV or XLSX) into `controls:` YAML that loads.
+    Soa(ImportSoaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportSoaArgs {
+    /// The spreadsheet: a .csv or .xlsx file.
+    pub file: PathBuf,
+    /// Read column COLUMN as FIELD: control, applicable, justification,
+    /// status, owner, evidence, reviewed, notes or ignore (repeatable).
+    #[arg(long = "map", value_name = "COLUMN=FIELD")]
+    pub map: Vec<String>,
+    /// Show how each column is read and the YAML; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the YAML to FILE, which must not exist (default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The AIMS whose `[catalog] extra` controls count (default: found
+    /// from the current folder; none is fine).
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The catalogue with your `[catalog] extra` overlays.
+    OscalCatalog,
+    /// Every control and system level as a finding, its evidence as observations.
+    OscalAssessmentResults,
+    /// Plan of action and milestones: every gap and open nonconformity.
+    OscalPoam,
+    /// The crosswalks (NIST AI RMF, EU AI Act, ISO/IEC 27001) as a mapping collection.
+    OscalMapping,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
@@ -420,10 +490,11 @@ macro_rules! into_output {
 
 into_output! {
     CheckFormat { Human => Table, Json => Json, Sarif => Sarif }
-    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit, Pr => Pr }
+    GapFormat { Table => Table, Json => Json, Markdown => Markdown, Sarif => Sarif, Junit => Junit, Pr => Pr, Xlsx => Xlsx }
     TableFormat { Table => Table, Json => Json, Markdown => Markdown }
     DocFormat { Html => Html, Markdown => Markdown }
-    SoaFormat { Markdown => Markdown, Html => Html, Csv => Csv, Json => Json }
+    SoaFormat { Markdown => Markdown, Html => Html, Csv => Csv, Json => Json, Xlsx => Xlsx }
+    RisksFormat { Table => Table, Json => Json, Xlsx => Xlsx }
     PlanFormat { Markdown => Markdown, Json => Json }
     ListFormat { Table => Table, Json => Json }
     RulesFormat { Table => Table, Json => Json, Markdown => Markdown }

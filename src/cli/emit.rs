@@ -50,6 +50,19 @@ pub fn emit_with(
     }
 }
 
+/// Binary output (XLSX) is never written to a terminal, where it would
+/// only garble the screen: it needs `--output` or a pipe.
+pub fn refuse_terminal(out: &crate::cli::OutputArgs, format: Output) -> Result<(), RunError> {
+    use std::io::IsTerminal;
+    if format == Output::Xlsx && out.output.is_none() && std::io::stdout().is_terminal() {
+        return Err(RunError::Usage(
+            "XLSX is a binary file: write it with --output FILE.xlsx, or redirect or pipe standard output"
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
 /// Print to stdout, or write `--output`.
 pub fn emit(content: &str, out: &crate::cli::OutputArgs, guard: Guard) -> Result<(), RunError> {
     match &out.output {

@@ -17,6 +17,7 @@ pub(super) fn gap(a: GapArgs, term: Term) -> Result<u8, Failure> {
             RunError::Usage(format!("--fail-under must be between 0 and 100, found {f}")).into(),
         );
     }
+    emit::refuse_terminal(&a.common.out, a.format.into())?;
     let baseline = read_baseline(a.baseline.as_deref())?;
     let project = load(a.common.path.as_deref(), json_cmd)?;
     let focus = a

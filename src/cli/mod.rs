@@ -11,7 +11,9 @@ mod controls;
 mod emit;
 mod error;
 mod explain;
+mod export;
 mod gap;
+mod import;
 mod init;
 mod man;
 mod map;
@@ -28,7 +30,9 @@ use classify::*;
 use controls::*;
 pub use error::RunError;
 use explain::*;
+use export::*;
 use gap::*;
+use import::*;
 pub use init::schema_json;
 use init::*;
 use man::*;
@@ -112,6 +116,8 @@ pub fn run(cli: Cli) -> u8 {
         Command::Risks(a) => risks_cmd(a),
         Command::Readiness(a) => readiness_cmd(a, term),
         Command::Plan(a) => plan_cmd(a),
+        Command::Export(a) => export_cmd(a),
+        Command::Import(a) => import_cmd(a, term),
         Command::Controls(a) => controls(a),
         Command::Rules(a) => rules_cmd(a),
         Command::Init(a) => init(a, term),
@@ -241,7 +247,7 @@ mod tests {
         formats_of::<GapFormat>(GapReport::FORMATS);
         formats_of::<CheckFormat>(Checked::FORMATS);
         formats_of::<ListFormat>(Classified::FORMATS);
-        formats_of::<ListFormat>(Register::FORMATS);
+        formats_of::<RisksFormat>(Register::FORMATS);
         formats_of::<TableFormat>(Mapped::FORMATS);
         formats_of::<ListFormat>(Catalogue::FORMATS);
         formats_of::<ListFormat>(ControlDetail::FORMATS);

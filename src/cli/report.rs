@@ -106,6 +106,7 @@ pub(super) fn report_cmd(a: ReportArgs) -> Result<u8, Failure> {
 
 pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     let as_of = output::as_of(a.common.as_of.as_deref())?;
+    emit::refuse_terminal(&a.common.out, a.format.into())?;
     let engine = crate::render::templates::engine(a.templates.as_deref())?;
     let project = load(
         a.common.path.as_deref(),
@@ -124,6 +125,16 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     let inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
     let text = match a.format {
         SoaFormat::Csv => crate::render::soa::soa_csv(&rows),
+        SoaFormat::Xlsx => {
+            let sheet =
+                crate::render::xlsx::soa_sheet(&project, gap.system.as_deref(), as_of, &rows);
+            let bytes = crate::render::xlsx::workbook(&[sheet])?;
+            emit::emit_with(&a.common.out, Guard::Project(&project), &mut |w| {
+                w.write_all(&bytes)
+                    .map_err(crate::render::RenderError::Output)
+            })?;
+            return Ok(EXIT_OK);
+        }
         SoaFormat::Json => {
             let view = SoaView {
                 as_of,

@@ -98,6 +98,9 @@ pub enum RenderError {
     },
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The spreadsheet library refused the workbook (a sheet too large).
+    #[error("cannot build the XLSX workbook: {0}")]
+    Xlsx(String),
 }
 
 /// What to do instead of a report too large to build.

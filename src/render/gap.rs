@@ -33,6 +33,7 @@ impl Render for GapReport<'_> {
         Output::Sarif,
         Output::Junit,
         Output::Pr,
+        Output::Xlsx,
     ];
     type Json<'a>
         = GapView<'a>
@@ -87,6 +88,12 @@ impl Render for GapReport<'_> {
                 crate::render::pr::GITHUB_LIMIT,
             ),
             _ => return None,
+        })
+    }
+
+    fn bytes(&self, format: Output) -> Option<Result<Vec<u8>, crate::render::RenderError>> {
+        (format == Output::Xlsx).then(|| {
+            crate::render::xlsx::workbook(&[crate::render::xlsx::gap_sheet(self.project, self.gap)])
         })
     }
 }

@@ -17,6 +17,7 @@ pub mod explain;
 pub mod gap;
 pub mod limits;
 pub mod map;
+pub mod oscal;
 pub mod output;
 pub mod plan;
 pub mod pr;
@@ -30,6 +31,7 @@ pub mod term;
 pub mod verify;
 pub mod views;
 pub mod write;
+pub mod xlsx;
 
 pub use error::RenderError;
 
@@ -55,6 +57,8 @@ pub enum Output {
     Pr,
     Csv,
     Html,
+    /// An Excel workbook (binary: see [`Render::bytes`]).
+    Xlsx,
 }
 
 impl Output {
@@ -68,6 +72,7 @@ impl Output {
             Output::Pr => "pr",
             Output::Csv => "csv",
             Output::Html => "html",
+            Output::Xlsx => "xlsx",
         }
     }
 }
@@ -105,6 +110,12 @@ pub trait Render {
     /// result does not have.
     fn text(&self, format: Output, cx: &Cx) -> Option<String>;
 
+    /// The bytes of a binary output (XLSX); `None` for one this result
+    /// does not have.
+    fn bytes(&self, _format: Output) -> Option<Result<Vec<u8>, RenderError>> {
+        None
+    }
+
     /// Write `format` to `w`: JSON as the envelope, streamed; terminal
     /// text through the last terminal pass ([`escape::term_output`]);
     /// the rest as [`Render::text`] makes it.
@@ -112,6 +123,15 @@ pub trait Render {
         let text = match format {
             Output::Json if Self::FORMATS.contains(&Output::Json) => {
                 return output::envelope_to(w, Self::COMMAND, self.json());
+            }
+            Output::Xlsx if Self::FORMATS.contains(&Output::Xlsx) => {
+                return match self.bytes(format) {
+                    Some(bytes) => w.write_all(&bytes?).map_err(RenderError::Output),
+                    None => Err(RenderError::NoSuchOutput {
+                        command: Self::COMMAND,
+                        format,
+                    }),
+                };
             }
             _ => self
                 .text(format, cx)

@@ -101,9 +101,10 @@ fn evidence_row(link: &Linker, j: &Judged) -> Value {
         (Some(p), _) => ("problem", p.describe(&j.cited)),
         (None, Freshness::Stale { reviewed, .. }) => ("stale", format!("reviewed {reviewed}")),
         (None, Freshness::Unreviewed) => ("unreviewed", "no review date".to_string()),
-        (None, Freshness::Future { reviewed }) => {
-            ("unreviewed", format!("dated {reviewed}, after the as-of day"))
-        }
+        (None, Freshness::Future { reviewed }) => (
+            "unreviewed",
+            format!("dated {reviewed}, after the as-of day"),
+        ),
         (None, Freshness::Fresh { reviewed, .. }) => ("current", format!("reviewed {reviewed}")),
     };
     // Only files that resolved inside the root get a link; nothing else is ever pointed at.

@@ -16,6 +16,8 @@ pub struct Register<'a> {
     pub inherent: [[usize; 5]; 5],
     /// As `inherent`, the residual scores (inherent where none is recorded).
     pub residual: [[usize; 5]; 5],
+    /// The as-of day and catalogue line of the XLSX sheet (`with_sheet`).
+    pub sheet: Option<(crate::model::Date, String)>,
 }
 
 impl<'a> Register<'a> {
@@ -34,13 +36,20 @@ impl<'a> Register<'a> {
             appetite,
             inherent,
             residual,
+            sheet: None,
         }
+    }
+
+    /// What the XLSX sheet says above the table: without it there is none.
+    pub fn with_sheet(mut self, as_of: crate::model::Date, catalog: String) -> Self {
+        self.sheet = Some((as_of, catalog));
+        self
     }
 }
 
 impl Render for Register<'_> {
     const COMMAND: &'static str = "risks";
-    const FORMATS: &'static [Output] = &[Output::Table, Output::Json];
+    const FORMATS: &'static [Output] = &[Output::Table, Output::Json, Output::Xlsx];
     type Json<'a>
         = RisksView<'a>
     where
@@ -65,6 +74,13 @@ impl Render for Register<'_> {
 
     fn text(&self, format: Output, _: &Cx) -> Option<String> {
         (format == Output::Table).then(|| self.table())
+    }
+
+    fn bytes(&self, format: Output) -> Option<Result<Vec<u8>, crate::render::RenderError>> {
+        let (as_of, catalog) = self.sheet.clone().filter(|_| format == Output::Xlsx)?;
+        Some(crate::render::xlsx::workbook(&[
+            crate::render::xlsx::risks_sheet(self, as_of, catalog),
+        ]))
     }
 }
 

@@ -32,6 +32,9 @@ pub struct SoaRow {
     pub evidence: Vec<String>,
     /// Files left out of `evidence` (at most [`EVIDENCE_SHOWN`] are listed).
     pub more_evidence: usize,
+    /// When the statement was last reviewed: kept so that an SoA
+    /// spreadsheet imported back (`aims import soa`) judges the same.
+    pub reviewed: Option<Date>,
 }
 
 /// At most this many evidence files are listed on one SoA row.
@@ -100,9 +103,9 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
             let mut files: Vec<String> = Vec::new();
             let mut add = |judged: &[Judged]| {
                 for j in judged {
-                    if j.files.is_empty() && j.problem.is_some() {
-                        files.push(format!("{} (not found)", j.cited));
-                    } else if j.files.is_empty() {
+                    // A citation that matched nothing is shown as cited
+                    // (its level says it is missing).
+                    if j.files.is_empty() {
                         files.push(j.cited.clone());
                     }
                     files.extend(j.files.iter().cloned());
@@ -148,6 +151,7 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
                     .unwrap_or_default(),
                 evidence: files,
                 more_evidence,
+                reviewed: st.and_then(|s| s.reviewed),
             })
         })
         .collect()
@@ -261,14 +265,26 @@ pub fn soa_view(i: &Inputs, rows: &[SoaRow]) -> Value {
     })
 }
 
+/// The columns of the SoA as a spreadsheet (CSV and XLSX).
+pub const SOA_COLUMNS: [&str; 9] = [
+    "Control",
+    "Title",
+    "Group",
+    "Applicable",
+    "Justification",
+    "Implementation level",
+    "Owner",
+    "Evidence",
+    "Reviewed",
+];
+
 /// CSV that opens cleanly in a spreadsheet: RFC 4180 quoting, a UTF-8 BOM
 /// for Excel, and cells that start like a formula neutralised (see
 /// [`escape::csv_cell`]).
 pub fn soa_csv(rows: &[SoaRow]) -> String {
     let mut out = String::from("\u{feff}");
-    out.push_str(
-        "Control,Title,Group,Applicable,Justification,Implementation level,Owner,Evidence\r\n",
-    );
+    out.push_str(&SOA_COLUMNS.join(","));
+    out.push_str("\r\n");
     for r in rows {
         let fields = [
             r.id.as_str(),
@@ -279,6 +295,7 @@ pub fn soa_csv(rows: &[SoaRow]) -> String {
             r.level.as_str(),
             r.owner.as_str(),
             &evidence_text(r),
+            &r.reviewed.map(|d| d.to_string()).unwrap_or_default(),
         ];
         out.push_str(
             &fields
@@ -319,12 +336,13 @@ mod tests {
             evidence: vec!["a.md".into(), "b,c.md".into()],
             more_evidence: 0,
             applicability: "applicable",
+            reviewed: None,
         };
         let csv = soa_csv(&[row]);
         let line = csv.lines().nth(1).unwrap();
         assert_eq!(
             line,
-            "\"A.2.2\",\"AI \"\"policy\"\"\",\"A.2\",\"yes\",\"'=HYPERLINK(\"\"x\"\")\",\"partial\",\"lead\",\"a.md; b,c.md\""
+            "\"A.2.2\",\"AI \"\"policy\"\"\",\"A.2\",\"yes\",\"'=HYPERLINK(\"\"x\"\")\",\"partial\",\"lead\",\"a.md; b,c.md\",\"\""
         );
     }
 }

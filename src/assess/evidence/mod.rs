@@ -451,7 +451,9 @@ pub enum Freshness {
     Unreviewed,
     /// Reviewed on a day after the as-of day: a review that has not
     /// happened yet (`date/in-future` reports the date).
-    Future { reviewed: Date },
+    Future {
+        reviewed: Date,
+    },
 }
 
 /// One cited piece of evidence, judged.
