@@ -286,7 +286,8 @@ impl<'a> Records<'a> {
         }
 
         // Policies support the controls they list, for the organisation.
-        for p in &inv.policies {
+        // A policy with no approval date is a draft, not yet evidence.
+        for p in inv.policies.iter().filter(|p| p.approved.is_some()) {
             let date = p.approved;
             for c in &p.controls {
                 let Some(at) = catalog.position(&c.0) else {

@@ -17,7 +17,7 @@ pub(super) fn check(a: CheckArgs, term: Term) -> Result<u8, Failure> {
         CheckSort::Rule => findings.sort_by_key(|f| f.rule.as_str().to_string()),
         CheckSort::Tier => {
             let tiers = rules::system_tiers(&project, as_of);
-            findings.sort_by_key(|f| (rules::tier_rank(f, &tiers), f.severity));
+            findings.sort_by_key(|f| (rules::tier_rank(f, &tiers), std::cmp::Reverse(f.severity)));
         }
     }
     let deny = project.config.gate.deny.as_deref();

@@ -19,6 +19,7 @@ const JUDGES_DATES: &[&str] = &[
     "readiness",
     "plan",
     "explain",
+    "export",
     "init",
 ];
 
