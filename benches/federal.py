@@ -29,7 +29,7 @@ def main(src, out):
              'Deployed': 'operation', 'Retired': 'retired'}
     suppliers, systems, seen = {}, [], set()
     for r in rows:
-        sid = slug(r['id'] or r['use_case_name'])
+        sid = slug(f"{r['agency']}-{r['id'] or r['use_case_name']}")
         while sid in seen:
             sid += '-x'
         seen.add(sid)
