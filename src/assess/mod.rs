@@ -352,6 +352,34 @@ impl<'a> Assessor<'a> {
         }
     }
 
+    /// Every system's verdict on the control at `at`, where it applies.
+    pub fn system_verdicts(&self, at: usize) -> Vec<(usize, Verdict<'_, 'a>)> {
+        (0..self.project.inventory.systems.len())
+            .filter_map(|i| self.verdict(at, Some(i)).map(|v| (i, v)))
+            .collect()
+    }
+
+    /// The organisation's verdict on a per-system control from its
+    /// systems' verdicts (see [`Assessor::system_verdicts`]).
+    pub fn lowest_of_verdicts(
+        &self,
+        at: usize,
+        systems: &[(usize, Verdict)],
+    ) -> Option<Verdict<'_, 'a>> {
+        let control = self.project.catalog.controls.get(at)?;
+        let org = self
+            .project
+            .inventory
+            .controls
+            .get(&control.id)
+            .map(|p| &p.statement);
+        let levels: Vec<(usize, Level, String)> = systems
+            .iter()
+            .map(|(i, v)| (*i, v.level, v.reason.clone()))
+            .collect();
+        Some(self.lowest_of(control, org, &levels))
+    }
+
     /// Organisation level of a per-system control: the lowest of its
     /// systems' levels, not-applicable ones aside.
     fn lowest_system(

@@ -135,7 +135,26 @@ pub fn explain(
     system: Option<usize>,
 ) -> Option<Explanation> {
     let at = project.catalog.position(&control.id)?;
+    if system.is_none() && control.applies_to == crate::catalog::AppliesTo::System {
+        let per_system = judge.system_verdicts(at);
+        let v = judge.lowest_of_verdicts(at, &per_system)?;
+        return Some(explain_from(project, gap, control, None, v, &per_system));
+    }
     let v: Verdict = judge.verdict(at, system)?;
+    Some(explain_from(project, gap, control, system, v, &[]))
+}
+
+/// As [`explain`], from a verdict already reached and, for the
+/// organisation's level of a per-system control, its systems' verdicts
+/// (so that a report judges each pair once).
+pub fn explain_from(
+    project: &Project,
+    gap: &Gap,
+    control: &Control,
+    system: Option<usize>,
+    v: Verdict,
+    per_system: &[(usize, Verdict)],
+) -> Explanation {
     let inv = &project.inventory;
     let sys = system.and_then(|i| inv.systems.get(i));
     let decided_by = match &v.basis {
@@ -185,14 +204,12 @@ pub fn explain(
     };
     let mut systems = Vec::new();
     if matches!(v.basis, Basis::LowestSystem { .. }) {
-        for i in 0..inv.systems.len() {
-            if let Some(sv) = judge.verdict(at, Some(i)) {
-                systems.push(SystemFact {
-                    id: inv.systems[i].id.0.clone(),
-                    level: sv.level,
-                    reason: sv.reason,
-                });
-            }
+        for (i, sv) in per_system {
+            systems.push(SystemFact {
+                id: inv.systems[*i].id.0.clone(),
+                level: sv.level,
+                reason: sv.reason.clone(),
+            });
         }
         systems.sort_by(|a, b| {
             let rank = |l: Level| {
@@ -242,7 +259,7 @@ pub fn explain(
             id: None,
         },
     });
-    Some(Explanation {
+    Explanation {
         as_of: gap.as_of,
         control: control.id.clone(),
         title: control.title.clone(),
@@ -256,7 +273,7 @@ pub fn explain(
         capped: v.capped,
         audit,
         systems,
-    })
+    }
 }
 
 /// Systems listed in the text forms before the rest are counted.

@@ -16,9 +16,10 @@ use crate::assess::classify::{Classification, classify};
 use crate::assess::evidence::{Evidence, Freshness, Judged};
 use crate::assess::{Assessor, Basis};
 use crate::assess::{Gap, Level, Regression};
+use crate::catalog::AppliesTo;
 use crate::load::Project;
 use crate::model::*;
-use crate::render::explain::{Explanation, explain};
+use crate::render::explain::{Explanation, explain_from};
 
 /// The report's size limits, checked before it is built.
 pub use super::limits::{BYTES_PER_ROW, DEFAULT_REPORT_ROWS, check_size, report_rows};
@@ -259,21 +260,34 @@ pub fn report_view(i: &Inputs) -> Value {
                     .filter(|c| c.group == grp.id)
                     .map(|c| {
                         let at = p.catalog.position(&c.id);
-                        // The evidence the level was judged on: the
-                        // organisation's statement or records, and each
-                        // system's own statement or records.
-                        let mut judged: Vec<Judged> = Vec::new();
-                        if let Some(v) = at.and_then(|at| judge.verdict(at, None)) {
-                            judged.extend(v.judged);
-                        }
-                        if let Some(at) = at {
-                            for si in 0..inv.systems.len() {
-                                if let Some(v) = judge.verdict(at, Some(si))
-                                    && matches!(v.basis, Basis::Own { .. } | Basis::Records(_))
-                                {
-                                    judged.extend(v.judged);
-                                }
+                        let ctl = p.catalog.get(&c.id);
+                        // Each pair judged once: the systems' verdicts, then
+                        // the organisation's (from them, for a per-system
+                        // control), the evidence and the explanation.
+                        let per_system = match (at, ctl) {
+                            (Some(at), Some(ctl)) if ctl.applies_to.per_system() => {
+                                judge.system_verdicts(at)
                             }
+                            _ => Vec::new(),
+                        };
+                        let org_v = match (at, ctl) {
+                            (Some(at), Some(ctl)) if ctl.applies_to == AppliesTo::System => {
+                                judge.lowest_of_verdicts(at, &per_system)
+                            }
+                            (Some(at), _) => judge.verdict(at, None),
+                            _ => None,
+                        };
+                        let mut judged: Vec<Judged> = Vec::new();
+                        if let Some(v) = &org_v {
+                            judged.extend(v.judged.iter().cloned());
+                        }
+                        for (_, v) in &per_system {
+                            if matches!(v.basis, Basis::Own { .. } | Basis::Records(_)) {
+                                judged.extend(v.judged.iter().cloned());
+                            }
+                        }
+                        if let (Some(ctl), Some(v)) = (ctl, org_v) {
+                            explanations.push(explanation_view(&explain_from(p, g, ctl, None, v, &per_system)));
                         }
                         let mut seen = BTreeSet::new();
                         judged.retain(|j| seen.insert(j.cited.clone()));
@@ -286,13 +300,6 @@ pub fn report_view(i: &Inputs) -> Value {
                         judged.truncate(EVIDENCE_SHOWN);
                         let evidence: Vec<Value> = judged.iter().map(|j| evidence_row(&link, j)).collect();
                         let (systems, counts, short) = systems_view(c);
-                        if let Some(e) = p
-                            .catalog
-                            .get(&c.id)
-                            .and_then(|ctl| explain(p, g, &judge, ctl, None))
-                        {
-                            explanations.push(explanation_view(&e));
-                        }
                         json!({
                             "id": c.id, "title": c.title, "level": c.level.as_str(), "css": css(c.level),
                             "overall": level_view(c.overall), "owner": c.owner, "reason": c.reason,
