@@ -68,7 +68,9 @@ pub fn report_failure(f: &LoadFailure) {
     assert!(f.total >= f.diagnostics.len() - 1);
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, false));
     std::hint::black_box(aims::diag::render(&f.diagnostics, &f.sources, true));
-    std::hint::black_box(aims::render::ci::sarif(&f.diagnostics));
+    let here = std::path::Path::new(".");
+    let base = aims::render::ci::SarifBase::new(here, here, "check");
+    std::hint::black_box(aims::render::ci::sarif(&f.diagnostics, &base));
     let errors = aims::render::views::LoadErrorsView {
         errors: &f.diagnostics,
     };
@@ -97,7 +99,8 @@ pub fn judge(p: &Project) {
     let live = findings.iter().filter(|f| f.waived_by.is_none());
     std::hint::black_box(aims::diag::render(live, &p.sources, false));
     std::hint::black_box(serde_json::to_string(&findings).expect("findings serialise"));
-    std::hint::black_box(ci::sarif(&findings));
+    let base = ci::SarifBase::new(&p.root, &p.root, "check");
+    std::hint::black_box(ci::sarif(&findings, &base));
 
     // aims gap: the same findings, the ladder, JUnit, and a baseline
     // comparison of the run with itself (which can find no regression).
@@ -115,7 +118,13 @@ pub fn judge(p: &Project) {
         .iter()
         .map(|g| (g.id.clone(), g.title.clone()))
         .collect();
-    std::hint::black_box(ci::junit(&gap, p.config.gate.fail_under, &denied, &groups));
+    std::hint::black_box(ci::junit(
+        &gap,
+        p.config.gate.fail_under,
+        &denied,
+        &[],
+        &groups,
+    ));
     let baseline = aims::render::output::envelope("gap", &gap).expect("gap serialises");
     let back = assess::regressions(&gap, &baseline).expect("own output is a baseline");
     assert!(back.is_empty(), "a gap regressed against itself: {back:?}");
