@@ -137,9 +137,15 @@ pub fn judge(p: &Project) {
     let r = readiness::readiness(p, &gap, as_of);
     let cx = Cx::default();
     std::hint::black_box(r.text(Output::Table, &cx).expect("a readiness table"));
-    std::hint::black_box(r.text(Output::Markdown, &cx).expect("readiness in Markdown"));
+    std::hint::black_box(
+        r.text(Output::Markdown, &cx)
+            .expect("readiness in Markdown"),
+    );
     let plan = readiness::plan(p, &gap, as_of);
-    std::hint::black_box(plan.text(Output::Markdown, &cx).expect("a plan in Markdown"));
+    std::hint::black_box(
+        plan.text(Output::Markdown, &cx)
+            .expect("a plan in Markdown"),
+    );
     let rows = soa::soa_rows(p, &gap, None);
     std::hint::black_box(soa::soa_csv(&rows));
     let inputs = report::Inputs {
