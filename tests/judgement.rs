@@ -295,3 +295,25 @@ fn gap_soa_report_and_explain_agree_on_every_control() {
         }
     }
 }
+
+#[test]
+fn a_draft_policy_is_named_but_is_not_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_in(dir.path(), &["init", "--as-of", AS_OF]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let e = run_in(
+        dir.path(),
+        &["explain", "5.2", "--format", "json", "--as-of", AS_OF],
+    );
+    let v: Value = serde_json::from_str(&e.stdout).unwrap();
+    assert_eq!(v["data"]["level"], "missing");
+    assert_eq!(v["data"]["decided_by"]["kind"], "nothing");
+    assert!(
+        v["data"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("is a draft (no `approved` date)"),
+        "{}",
+        v["data"]["reason"]
+    );
+}

@@ -471,12 +471,17 @@ impl<'a> Assessor<'a> {
             if !recs.is_empty() {
                 self.records(control, recs)
             } else {
-                let reason = if control.records.is_empty() {
+                let mut reason = if control.records.is_empty() {
                     "no statement".to_string()
                 } else {
                     let kinds: Vec<&str> = control.records.iter().map(|k| k.absent()).collect();
                     format!("no statement, and {}", kinds.join(", and "))
                 };
+                if let (None, [first, ..]) = (system, self.records.drafts(at)) {
+                    reason.push_str(&format!(
+                        "; policy `{first}` lists it but is a draft (no `approved` date)"
+                    ));
+                }
                 Verdict {
                     level: Level::Missing,
                     reason,

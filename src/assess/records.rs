@@ -46,6 +46,9 @@ pub struct Records<'a> {
     org: HashMap<RecordKind, Vec<Record<'a>>>,
     /// By catalogue control (its catalogue position): policies listing it.
     policies: HashMap<usize, Vec<Record<'a>>>,
+    /// By catalogue control: draft policies (no approval date) listing it,
+    /// which are not evidence yet but are worth naming.
+    drafts: HashMap<usize, Vec<&'a str>>,
 }
 
 fn docs<'e>(
@@ -86,6 +89,7 @@ impl<'a> Records<'a> {
             by_system: HashMap::new(),
             org: HashMap::new(),
             policies: HashMap::new(),
+            drafts: HashMap::new(),
         };
         let pos = |id: &Id| inv.system_position(id);
 
@@ -287,6 +291,13 @@ impl<'a> Records<'a> {
 
         // Policies support the controls they list, for the organisation.
         // A policy with no approval date is a draft, not yet evidence.
+        for p in inv.policies.iter().filter(|p| p.approved.is_none()) {
+            for c in &p.controls {
+                if let Some(at) = catalog.position(&c.0) {
+                    r.drafts.entry(at).or_default().push(p.id.as_str());
+                }
+            }
+        }
         for p in inv.policies.iter().filter(|p| p.approved.is_some()) {
             let date = p.approved;
             for c in &p.controls {
@@ -306,6 +317,11 @@ impl<'a> Records<'a> {
             }
         }
         r
+    }
+
+    /// The draft policies that list the control at `at`.
+    pub fn drafts(&self, at: usize) -> &[&'a str] {
+        self.drafts.get(&at).map_or(&[], Vec::as_slice)
     }
 
     /// The records that support a control for one scope (a system's
