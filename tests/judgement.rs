@@ -123,6 +123,7 @@ const LIFTED: &[(&str, Option<&str>, &str, &str)] = &[
     // Data provenance: a document with no review date is implemented; a
     // data set with no provenance document is partial.
     ("A.7.5", Some("life-pricing"), "implemented", "policy-data"),
+    ("A.7.5", Some("fraud-vendor"), "evidenced", "vendor-feed"),
     ("A.7.5", Some("claims-triage"), "partial", "claims-history"),
     // A policy supports the controls it lists.
     ("A.2.2", None, "evidenced", "pol-ai"),

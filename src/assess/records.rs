@@ -258,7 +258,7 @@ impl<'a> Records<'a> {
                         id: d.id.as_str(),
                         src: &s.src,
                         date: None,
-                        documents: one_doc(&d.provenance, None),
+                        documents: docs(d.provenance.iter(), None),
                         entry_is_record: false,
                     });
             }

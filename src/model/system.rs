@@ -143,9 +143,11 @@ pub struct DataSet {
     pub description: Option<String>,
     #[serde(default)]
     pub personal: Option<bool>,
-    /// Evidence path documenting where the data comes from.
+    /// The document of where the data comes from: a path under the evidence
+    /// root, or `{path, reviewed, sha256}` (a review date lets it evidence
+    /// A.7.5 where no statement is written).
     #[serde(default)]
-    pub provenance: Option<String>,
+    pub provenance: Option<EvidenceRef>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize, JsonSchema)]

@@ -53,7 +53,11 @@ fn citations(project: &Project) -> Vec<(String, String, Option<String>)> {
         refs(&mut out, &s.evidence.0, format!("system {}", s.id));
         for d in &s.data {
             if let Some(p) = &d.provenance {
-                out.push((p.clone(), format!("system {} data {}", s.id, d.id), None));
+                refs(
+                    &mut out,
+                    std::slice::from_ref(p),
+                    format!("system {} data {}", s.id, d.id),
+                );
             }
         }
     }

@@ -342,7 +342,7 @@ pub fn report_view(i: &Inputs) -> Value {
             }
             for d in &s.data {
                 if let Some(pv) = &d.provenance {
-                    for f in ev.resolve(pv, None).files {
+                    for f in ev.resolve(pv.path(), None).files {
                         cited
                             .entry(f)
                             .or_default()

@@ -177,7 +177,7 @@ pub(super) fn evidence(cx: &mut Ctx, project: &Project, ev: &Evidence) {
                 let loc = s.src.loc_of(&["data", &i.to_string(), "provenance"]);
                 cite(
                     cx,
-                    p,
+                    p.path(),
                     format!("provenance of data set `{}`", d.id),
                     Some("A.7.5"),
                     Some(&s.id),
