@@ -33,25 +33,6 @@ pub struct Import {
 }
 
 #[derive(Debug, Serialize)]
-pub struct BackMatter {
-    pub resources: Vec<Resource>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Resource {
-    pub uuid: String,
-    pub title: String,
-    pub description: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rlinks: Vec<Rlink>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Rlink {
-    pub href: String,
-}
-
-#[derive(Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct OscalResult {
     pub uuid: String,
@@ -383,8 +364,8 @@ pub fn build(i: &Inputs) -> Document {
                 resources: vec![Resource {
                     uuid: plan,
                     title: "No assessment plan".into(),
-                    description: "aims judges the inventory itself against its catalogue (see the catalogue export, `aims export --format oscal-catalog`)."
-                        .into(),
+                    description: Some("aims judges the inventory itself against its catalogue (see the catalogue export, `aims export --format oscal-catalog`)."
+                        .into()),
                     rlinks: Vec::new(),
                 }],
             },

@@ -69,26 +69,6 @@ pub struct Item {
     pub id_ref: String,
 }
 
-#[derive(Debug, Serialize)]
-pub struct BackMatter {
-    pub resources: Vec<Resource>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Resource {
-    pub uuid: String,
-    pub title: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rlinks: Vec<Rlink>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Rlink {
-    pub href: String,
-}
-
 /// The crosswalk's relationship (read from → to) as an OSCAL 1.2 set
 /// relationship (NIST IR 8477) between source and target.
 pub fn relationship(r: Relationship) -> &'static str {

@@ -111,6 +111,27 @@ impl Uuids {
     }
 }
 
+/// A document's back matter: the resources it points at.
+#[derive(Debug, Serialize)]
+pub struct BackMatter {
+    pub resources: Vec<Resource>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Resource {
+    pub uuid: String,
+    pub title: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rlinks: Vec<Rlink>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Rlink {
+    pub href: String,
+}
+
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Metadata {
