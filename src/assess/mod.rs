@@ -19,7 +19,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
-use crate::assess::evidence::{Evidence, Freshness, Judged, judge_statement, limit_for};
+use crate::assess::evidence::{Evidence, Freshness, Judged, freshness, judge_statement, limit_for};
 use crate::assess::records::{Record, Records};
 use crate::catalog::{AppliesTo, Control, Kind, RecordKind};
 use crate::diag::Severity;
@@ -183,8 +183,8 @@ pub struct Assessor<'a> {
     project: &'a Project,
     ev: &'a Evidence,
     as_of: Date,
-    /// (control, system) pairs capped at partial by an error finding.
-    capped: HashSet<(String, Option<String>)>,
+    /// (control, system) positions capped at partial by an error finding.
+    capped: HashSet<(usize, Option<usize>)>,
     /// The audit records, indexed once so that judging a control looks
     /// them up instead of scanning them (which was quadratic in a large
     /// inventory).
@@ -286,25 +286,29 @@ pub struct Verdict<'r, 'a> {
 impl<'a> Assessor<'a> {
     /// An assessor for a run whose rules gave these findings.
     pub fn new(project: &'a Project, as_of: Date, ev: &'a Evidence, findings: &[Finding]) -> Self {
-        let capped = findings
-            .iter()
-            .filter(|f| {
-                f.waived_by.is_none() && f.severity == Severity::Error && f.rule.caps_level()
-            })
-            .filter_map(|f| {
-                let c = project.catalog.get(f.control.as_deref()?)?;
-                Some((c, f))
-            })
-            .flat_map(|(c, f)| {
-                // A finding on several systems caps each of them.
-                let many = f.systems.iter().map(|s| Some(s.clone()));
-                let one = (f.systems.is_empty()).then(|| f.system.clone());
-                many.chain(one)
-                    .map(|s| (c.id.clone(), s))
-                    .collect::<Vec<_>>()
-            })
-            .collect();
         let inv = &project.inventory;
+        let mut capped = HashSet::new();
+        for f in findings.iter().filter(|f| {
+            f.waived_by.is_none() && f.severity == Severity::Error && f.rule.caps_level()
+        }) {
+            let Some(at) = f
+                .control
+                .as_deref()
+                .and_then(|c| project.catalog.position(c))
+            else {
+                continue;
+            };
+            if f.system.is_none() && f.systems.is_empty() {
+                capped.insert((at, None));
+            }
+            // A finding on several systems caps each of them; one that names
+            // a system the inventory does not hold caps nothing.
+            for s in f.system.iter().chain(&f.systems) {
+                if let Some(i) = inv.system_position(&Id(s.clone())) {
+                    capped.insert((at, Some(i)));
+                }
+            }
+        }
         let mut own = HashMap::new();
         for (i, s) in inv.systems.iter().enumerate() {
             for (k, st) in &s.controls {
@@ -340,7 +344,7 @@ impl<'a> Assessor<'a> {
                 Some(self.scope(control, at, Some(i), self.own.get(&(at, i)).copied(), org))
             }
             None if control.applies_to == AppliesTo::System => {
-                Some(self.lowest_system(control, at, org))
+                self.lowest_of_verdicts(at, &self.system_verdicts(at))
             }
             None => Some(self.scope(
                 control,
@@ -360,7 +364,8 @@ impl<'a> Assessor<'a> {
     }
 
     /// The organisation's verdict on a per-system control from its
-    /// systems' verdicts (see [`Assessor::system_verdicts`]).
+    /// systems' verdicts (see [`Assessor::system_verdicts`]): the lowest
+    /// of their levels, not-applicable ones aside.
     pub fn lowest_of_verdicts(
         &self,
         at: usize,
@@ -377,28 +382,14 @@ impl<'a> Assessor<'a> {
             .iter()
             .map(|(i, v)| (*i, v.level, v.reason.clone()))
             .collect();
-        Some(self.lowest_of(control, org, &levels))
-    }
-
-    /// Organisation level of a per-system control: the lowest of its
-    /// systems' levels, not-applicable ones aside.
-    fn lowest_system(
-        &self,
-        control: &'a Control,
-        at: usize,
-        org: Option<&'a Statement>,
-    ) -> Verdict<'_, 'a> {
-        let levels: Vec<(usize, Level, String)> = (0..self.project.inventory.systems.len())
-            .filter_map(|i| self.verdict(at, Some(i)).map(|v| (i, v.level, v.reason)))
-            .collect();
-        self.lowest_of(control, org, &levels)
+        Some(self.lowest_of(at, org, &levels))
     }
 
     /// The lowest of these (system, level, reason), capped as the
     /// organisation's scope is.
     fn lowest_of(
         &self,
-        control: &Control,
+        at: usize,
         org: Option<&Statement>,
         levels: &[(usize, Level, String)],
     ) -> Verdict<'_, 'a> {
@@ -447,7 +438,7 @@ impl<'a> Assessor<'a> {
             capped: false,
             audit: None,
         };
-        self.cap(control, None, &mut v);
+        self.cap(at, None, &mut v);
         v
     }
 
@@ -492,18 +483,13 @@ impl<'a> Assessor<'a> {
                 }
             }
         };
-        let sys = system.map(|i| self.project.inventory.systems[i].id.0.as_str());
-        self.cap(control, sys, &mut v);
+        self.cap(at, system, &mut v);
         v
     }
 
     /// An error finding on this control and scope caps it at `partial`.
-    fn cap(&self, control: &Control, system: Option<&str>, v: &mut Verdict) {
-        if v.level > Level::Partial
-            && self
-                .capped
-                .contains(&(control.id.clone(), system.map(str::to_string)))
-        {
+    fn cap(&self, at: usize, system: Option<usize>, v: &mut Verdict) {
+        if v.level > Level::Partial && self.capped.contains(&(at, system)) {
             v.level = Level::Partial;
             v.capped = true;
             v.reason = format!(
@@ -574,19 +560,8 @@ impl<'a> Assessor<'a> {
                 undocumented.get_or_insert_with(|| r.label());
                 continue;
             }
-            let freshness = match r.date {
-                Some(d) if d <= self.as_of && limit.after(d) < self.as_of => Freshness::Stale {
-                    reviewed: d,
-                    limit: limit.to_string(),
-                },
-                Some(d) if d <= self.as_of => Freshness::Fresh {
-                    reviewed: d,
-                    limit: limit.to_string(),
-                },
-                Some(d) => Freshness::Future { reviewed: d },
-                None => Freshness::Unreviewed,
-            };
             entries.push(Some(r));
+            let freshness = freshness(r.date, limit, self.as_of);
             judged.push(Judged {
                 cited: format!("{} {} (its inventory entry)", r.noun, r.id),
                 files: Vec::new(),
@@ -616,7 +591,7 @@ impl<'a> Assessor<'a> {
                 Freshness::Future { reviewed } => {
                     format!("{} is dated {reviewed}, after the as-of day", r.label())
                 }
-                Freshness::Unreviewed if r.kind == RecordKind::Incident => {
+                Freshness::Unreviewed if r.kind == Some(RecordKind::Incident) => {
                     format!("{} is serious and has not been reported", r.label())
                 }
                 _ => format!("{} has no `reviewed` date", r.label()),
@@ -749,7 +724,7 @@ pub fn gap_for(project: &Project, as_of: Date, ev: &Evidence, focus: Option<usiz
             }
         }
         let (level, reason) = if control.applies_to == AppliesTo::System {
-            let v = judge.lowest_of(control, org, &reasons);
+            let v = judge.lowest_of(at, org, &reasons);
             (v.level, v.reason)
         } else {
             judge

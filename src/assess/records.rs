@@ -13,7 +13,9 @@ use crate::model::*;
 /// One record as evidence for one scope.
 #[derive(Clone, Debug)]
 pub struct Record<'a> {
-    pub kind: RecordKind,
+    /// The catalogue kind (`None` for a policy, which supports the
+    /// controls it lists rather than a kind of control).
+    pub kind: Option<RecordKind>,
     /// How one is named: `policy` for a policy, else the kind's noun.
     pub noun: &'static str,
     /// How several are named: "impact assessments".
@@ -123,7 +125,7 @@ impl<'a> Records<'a> {
         latest.sort_by_key(|((k, _), (at, _))| (*k, *at));
         for ((kind, i), (_, ia)) in latest {
             let rec = Record {
-                kind,
+                kind: Some(kind),
                 noun: kind.noun(),
                 plural: "impact assessments",
                 id: ia.id.as_str(),
@@ -138,7 +140,7 @@ impl<'a> Records<'a> {
 
         for risk in &inv.risks {
             let rec = Record {
-                kind: RecordKind::Risk,
+                kind: Some(RecordKind::Risk),
                 noun: "risk",
                 plural: "risks",
                 id: risk.id.as_str(),
@@ -178,7 +180,7 @@ impl<'a> Records<'a> {
         ] {
             if let Some(a) = audit {
                 r.org.entry(kind).or_default().push(Record {
-                    kind,
+                    kind: Some(kind),
                     noun: kind.noun(),
                     plural: if kind == RecordKind::InternalAudit {
                         "internal audits"
@@ -204,7 +206,7 @@ impl<'a> Records<'a> {
                 .entry(RecordKind::Nonconformity)
                 .or_default()
                 .push(Record {
-                    kind: RecordKind::Nonconformity,
+                    kind: Some(RecordKind::Nonconformity),
                     noun: "nonconformity",
                     plural: "nonconformities",
                     id: n.id.as_str(),
@@ -219,7 +221,7 @@ impl<'a> Records<'a> {
         // and for the organisation every supplier's.
         let dd_record = |sup: &'a Supplier| {
             sup.due_diligence.as_ref().map(|dd| Record {
-                kind: RecordKind::SupplierDueDiligence,
+                kind: Some(RecordKind::SupplierDueDiligence),
                 noun: RecordKind::SupplierDueDiligence.noun(),
                 plural: "due diligence records of suppliers",
                 id: sup.id.as_str(),
@@ -252,7 +254,7 @@ impl<'a> Records<'a> {
                     .entry((RecordKind::DataProvenance, i))
                     .or_default()
                     .push(Record {
-                        kind: RecordKind::DataProvenance,
+                        kind: Some(RecordKind::DataProvenance),
                         noun: "data set",
                         plural: "data sets",
                         id: d.id.as_str(),
@@ -271,7 +273,7 @@ impl<'a> Records<'a> {
         for inc in &inv.incidents {
             let date = inc.reported.or((!inc.serious).then_some(inc.aware));
             let rec = Record {
-                kind: RecordKind::Incident,
+                kind: Some(RecordKind::Incident),
                 noun: "incident",
                 plural: "incidents",
                 id: inc.id.as_str(),
@@ -305,7 +307,7 @@ impl<'a> Records<'a> {
                     continue;
                 };
                 r.policies.entry(at).or_default().push(Record {
-                    kind: RecordKind::Nonconformity, // unused for policies
+                    kind: None,
                     noun: "policy",
                     plural: "policies",
                     id: p.id.as_str(),

@@ -476,6 +476,24 @@ pub fn limit_for(control: &Control, config: &Config) -> Duration {
         .unwrap_or(control.freshness)
 }
 
+/// How current something reviewed on `reviewed` is, as of a day, for a
+/// freshness limit. A review dated after the day judged has not happened
+/// (`date/in-future` reports the date itself).
+pub fn freshness(reviewed: Option<Date>, limit: Duration, as_of: Date) -> Freshness {
+    match reviewed {
+        None => Freshness::Unreviewed,
+        Some(r) if r > as_of => Freshness::Future { reviewed: r },
+        Some(r) if limit.after(r) < as_of => Freshness::Stale {
+            reviewed: r,
+            limit: limit.to_string(),
+        },
+        Some(r) => Freshness::Fresh {
+            reviewed: r,
+            limit: limit.to_string(),
+        },
+    }
+}
+
 /// Judge every piece of evidence a statement cites, as of a day.
 /// A policy document is reviewed when its policy was approved, and stays
 /// fresh for the policy's own `review_every`. A review or approval dated
@@ -509,20 +527,7 @@ pub fn judge_statement(
                 ),
                 (None, None) => (None, limit),
             };
-            let freshness = match reviewed {
-                // A review dated after the day judged has not happened
-                // (`date/in-future` reports the date itself).
-                None => Freshness::Unreviewed,
-                Some(r) if r > as_of => Freshness::Future { reviewed: r },
-                Some(r) if limit.after(r) < as_of => Freshness::Stale {
-                    reviewed: r,
-                    limit: limit.to_string(),
-                },
-                Some(r) => Freshness::Fresh {
-                    reviewed: r,
-                    limit: limit.to_string(),
-                },
-            };
+            let freshness = freshness(reviewed, limit, as_of);
             Judged {
                 cited: e.path().to_string(),
                 files: r.files,
