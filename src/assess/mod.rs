@@ -356,6 +356,27 @@ impl<'a> Assessor<'a> {
         }
     }
 
+    /// The organisation's verdict on the control at `at` and each system's
+    /// it applies to, every pair judged once (the organisation's of a
+    /// per-system control is reached from its systems').
+    pub fn control_verdicts(
+        &self,
+        at: usize,
+    ) -> Option<(Verdict<'_, 'a>, Vec<(usize, Verdict<'_, 'a>)>)> {
+        let control = self.project.catalog.controls.get(at)?;
+        let systems = if control.applies_to.per_system() {
+            self.system_verdicts(at)
+        } else {
+            Vec::new()
+        };
+        let org = if control.applies_to == AppliesTo::System {
+            self.lowest_of_verdicts(at, &systems)?
+        } else {
+            self.verdict(at, None)?
+        };
+        Some((org, systems))
+    }
+
     /// Every system's verdict on the control at `at`, where it applies.
     pub fn system_verdicts(&self, at: usize) -> Vec<(usize, Verdict<'_, 'a>)> {
         (0..self.project.inventory.systems.len())
@@ -669,6 +690,18 @@ impl<'a> Assessor<'a> {
                 Audited::By(id.to_string())
             })
     }
+}
+
+/// The evidence a control's levels were judged on: the organisation's,
+/// then each system's (its own statement, records or the organisation's
+/// default), each citation once, in the order met.
+pub fn judged_evidence<'v>(org: &'v Verdict, systems: &'v [(usize, Verdict)]) -> Vec<&'v Judged> {
+    let mut seen = HashSet::new();
+    org.judged
+        .iter()
+        .chain(systems.iter().flat_map(|(_, v)| &v.judged))
+        .filter(|j| seen.insert(j.cited.as_str()))
+        .collect()
 }
 
 /// "impact assessment `ia-1`", "risks `r1` and `r2`", "4 risks".

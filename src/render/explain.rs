@@ -135,9 +135,8 @@ pub fn explain(
     system: Option<usize>,
 ) -> Option<Explanation> {
     let at = project.catalog.position(&control.id)?;
-    if system.is_none() && control.applies_to == crate::catalog::AppliesTo::System {
-        let per_system = judge.system_verdicts(at);
-        let v = judge.lowest_of_verdicts(at, &per_system)?;
+    if system.is_none() {
+        let (v, per_system) = judge.control_verdicts(at)?;
         return Some(explain_from(project, gap, control, None, v, &per_system));
     }
     let v: Verdict = judge.verdict(at, system)?;

@@ -14,12 +14,12 @@ use serde_json::{Value, json};
 use super::chart::{bar_chart, heat_map};
 use crate::assess::classify::{Classification, classify};
 use crate::assess::evidence::{Evidence, Freshness, Judged};
-use crate::assess::{Assessor, Basis};
+use crate::assess::{Assessor, judged_evidence};
 use crate::assess::{Gap, Level, Regression};
-use crate::catalog::AppliesTo;
 use crate::load::Project;
 use crate::model::*;
 use crate::render::explain::{Explanation, explain_from};
+use crate::render::soa::EVIDENCE_SHOWN;
 
 /// The report's size limits, checked before it is built.
 pub use super::limits::{BYTES_PER_ROW, DEFAULT_REPORT_ROWS, check_size, report_rows};
@@ -117,8 +117,6 @@ fn evidence_row(link: &Linker, j: &Judged) -> Value {
     json!({"cited": j.cited, "state": state, "note": note, "files": files})
 }
 
-/// At most this many pieces of evidence are listed in a control's row.
-const EVIDENCE_SHOWN: usize = 12;
 /// Up to this many systems, a row shows each system's level; above it,
 /// counts per level and the systems that fall short, collapsed.
 pub const SYSTEM_BADGES: usize = 10;
@@ -259,46 +257,24 @@ pub fn report_view(i: &Inputs) -> Value {
                     .iter()
                     .filter(|c| c.group == grp.id)
                     .map(|c| {
-                        let at = p.catalog.position(&c.id);
-                        let ctl = p.catalog.get(&c.id);
-                        // Each pair judged once: the systems' verdicts, then
-                        // the organisation's (from them, for a per-system
-                        // control), the evidence and the explanation.
-                        let per_system = match (at, ctl) {
-                            (Some(at), Some(ctl)) if ctl.applies_to.per_system() => {
-                                judge.system_verdicts(at)
+                        // Each pair judged once: the evidence the levels were
+                        // judged on, and the explanation, from the same verdicts.
+                        let verdicts = p.catalog.position(&c.id).and_then(|at| judge.control_verdicts(at));
+                        let mut evidence: Vec<Value> = Vec::new();
+                        let mut more_evidence = 0;
+                        if let Some((org_v, per_system)) = verdicts {
+                            let judged = judged_evidence(&org_v, &per_system);
+                            more_evidence = judged.len().saturating_sub(EVIDENCE_SHOWN);
+                            for j in &judged {
+                                for f in &j.files {
+                                    cited.entry(f.clone()).or_default().insert(c.id.clone());
+                                }
                             }
-                            _ => Vec::new(),
-                        };
-                        let org_v = match (at, ctl) {
-                            (Some(at), Some(ctl)) if ctl.applies_to == AppliesTo::System => {
-                                judge.lowest_of_verdicts(at, &per_system)
-                            }
-                            (Some(at), _) => judge.verdict(at, None),
-                            _ => None,
-                        };
-                        let mut judged: Vec<Judged> = Vec::new();
-                        if let Some(v) = &org_v {
-                            judged.extend(v.judged.iter().cloned());
-                        }
-                        for (_, v) in &per_system {
-                            if matches!(v.basis, Basis::Own { .. } | Basis::Records(_)) {
-                                judged.extend(v.judged.iter().cloned());
+                            evidence = judged.iter().take(EVIDENCE_SHOWN).map(|j| evidence_row(&link, j)).collect();
+                            if let Some(ctl) = p.catalog.get(&c.id) {
+                                explanations.push(explanation_view(&explain_from(p, g, ctl, None, org_v, &per_system)));
                             }
                         }
-                        if let (Some(ctl), Some(v)) = (ctl, org_v) {
-                            explanations.push(explanation_view(&explain_from(p, g, ctl, None, v, &per_system)));
-                        }
-                        let mut seen = BTreeSet::new();
-                        judged.retain(|j| seen.insert(j.cited.clone()));
-                        let more_evidence = judged.len().saturating_sub(EVIDENCE_SHOWN);
-                        for j in &judged {
-                            for f in &j.files {
-                                cited.entry(f.clone()).or_default().insert(c.id.clone());
-                            }
-                        }
-                        judged.truncate(EVIDENCE_SHOWN);
-                        let evidence: Vec<Value> = judged.iter().map(|j| evidence_row(&link, j)).collect();
                         let (systems, counts, short) = systems_view(c);
                         json!({
                             "id": c.id, "title": c.title, "level": c.level.as_str(), "css": css(c.level),

@@ -5,8 +5,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::report::{Inputs, css, header};
-use crate::assess::evidence::{Evidence, Judged};
-use crate::assess::{Assessor, Basis, Gap, Level};
+use crate::assess::evidence::Evidence;
+use crate::assess::{Assessor, Basis, Gap, Level, judged_evidence};
 use crate::catalog::{Control, Kind};
 use crate::load::Project;
 use crate::model::*;
@@ -37,7 +37,8 @@ pub struct SoaRow {
     pub reviewed: Option<Date>,
 }
 
-/// At most this many evidence files are listed on one SoA row.
+/// At most this many evidence files are listed on one SoA row (and in a
+/// control's row of the report).
 pub const EVIDENCE_SHOWN: usize = 12;
 
 /// One row per Annex A control (and custom control), for the organisation
@@ -54,12 +55,18 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
             let at = project.catalog.position(&c.id)?;
             let control = &project.catalog.controls[at];
             let org = inv.controls.get(&c.id).map(|p| &p.statement);
-            let verdict = match (system, focus) {
-                (Some(_), Some(i)) => judge
-                    .verdict(at, Some(i))
-                    .or_else(|| judge.verdict(at, None)),
-                _ => judge.verdict(at, None),
-            }?;
+            // A system's row: its verdict (or the organisation's, for a
+            // control judged for the organisation); the organisation's row:
+            // its verdict and its systems', each pair judged once.
+            let (verdict, per_system) = match (system, focus) {
+                (Some(_), Some(i)) => (
+                    judge
+                        .verdict(at, Some(i))
+                        .or_else(|| judge.verdict(at, None))?,
+                    Vec::new(),
+                ),
+                _ => judge.control_verdicts(at)?,
+            };
             let st = match &verdict.basis {
                 Basis::Own { statement, .. } => Some(*statement),
                 Basis::OrgDefault(st) => Some(*st),
@@ -101,26 +108,13 @@ pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<So
                 };
             let applicable = matches!(applicability, "applicable" | "organisation-wide");
             let mut files: Vec<String> = Vec::new();
-            let mut add = |judged: &[Judged]| {
-                for j in judged {
-                    // A citation that matched nothing is shown as cited
-                    // (its level says it is missing).
-                    if j.files.is_empty() {
-                        files.push(j.cited.clone());
-                    }
-                    files.extend(j.files.iter().cloned());
+            for j in judged_evidence(&verdict, &per_system) {
+                // A citation that matched nothing is shown as cited (its
+                // level says it is missing).
+                if j.files.is_empty() {
+                    files.push(j.cited.clone());
                 }
-            };
-            if let Basis::LowestSystem { .. } = verdict.basis {
-                // The organisation's row of a per-system control: what its
-                // systems' statements and records cite.
-                for i in 0..inv.systems.len() {
-                    if let Some(v) = judge.verdict(at, Some(i)) {
-                        add(&v.judged);
-                    }
-                }
-            } else {
-                add(&verdict.judged);
+                files.extend(j.files.iter().cloned());
             }
             if files.is_empty() {
                 files = st
