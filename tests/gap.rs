@@ -17,15 +17,6 @@ fn gap_json(args: &[&str]) -> (Out, Value) {
     (out, v)
 }
 
-fn control<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["data"]["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
-
 #[test]
 fn every_level_of_the_ladder() {
     let (_, v) = gap_json(&["tests/fixtures/gap"]);

@@ -21,15 +21,6 @@ fn gap(path: &str) -> Value {
     json(&["gap", path])
 }
 
-fn control<'a>(v: &'a Value, id: &str) -> &'a Value {
-    v["data"]["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == id)
-        .unwrap_or_else(|| panic!("no {id}"))
-}
-
 fn explain(id: &str, system: Option<&str>) -> Value {
     let mut args = vec!["explain", id, "tests/fixtures/records"];
     if let Some(s) = system {
@@ -81,12 +72,7 @@ fn a_control_that_applies_to_no_system_is_not_applicable_with_that_reason() {
     assert_eq!(c["level"], "not-applicable");
     assert_eq!(c["reason"], "no system in scope");
     let soa = json(&["soa", "examples/hospital"]);
-    let row = soa["data"]["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == "A.6.2.4")
-        .unwrap();
+    let row = control(&soa, "A.6.2.4");
     assert_eq!(row["applicable"], false);
     assert!(
         row["justification"].as_str().unwrap().contains("provider"),

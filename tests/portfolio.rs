@@ -131,12 +131,7 @@ fn one_finding_per_supplier_names_every_system_it_supplies() {
     // It caps each system's A.10.3, and the gap lists systems naturally.
     let gap = run(&["gap", dir.path().to_str().unwrap(), "--format", "json"]);
     let g: Value = serde_json::from_str(&gap.stdout).unwrap();
-    let c = g["data"]["controls"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|c| c["id"] == "A.10.3")
-        .unwrap();
+    let c = control(&g, "A.10.3");
     // (serde_json's map sorts keys as text; read the order off the output.)
     let at = |k: &str| gap.stdout.find(&format!("\"{k}\":")).unwrap();
     assert!(at("sys-1") < at("sys-2") && at("sys-2") < at("sys-10"));

@@ -47,6 +47,17 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Out {
     out
 }
 
+/// The entry for control `id` in a JSON envelope's `data.controls` (as
+/// `aims gap` and `aims soa` write them).
+pub fn control<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    v["data"]["controls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
 /// Convert a YAML file to JSON through aims' own node tree (keys as text,
 /// as aims reads them), for validating with a JSON Schema validator.
 pub fn yaml_to_json(text: &str) -> serde_json::Value {
