@@ -136,16 +136,7 @@ fn reports_render_in_headless_chromium() {
         ("hospital", "examples/hospital"),
         ("injection", "tests/fixtures/injection"),
     ] {
-        let html = work.path().join(format!("{name}.html"));
-        let o = run(&[
-            "report",
-            "--as-of",
-            "2026-11-24",
-            "--output",
-            html.to_str().unwrap(),
-            dir,
-        ]);
-        assert_eq!(o.code, 0, "{}", o.stderr);
+        let html = report_html(work.path(), name, dir);
         let url = format!("file://{}", html.display());
         let log = work.path().join(format!("{name}-netlog.json"));
         let dom = chrome(

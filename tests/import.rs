@@ -11,19 +11,6 @@ use serde_json::Value;
 
 const AS_OF: &str = "2026-09-01";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
 /// organization.yaml without its Annex A and custom statements (the
 /// entries of `controls:` whose key is not a clause number).
 fn without_annex_statements(yaml: &str) -> String {

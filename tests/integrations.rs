@@ -23,19 +23,6 @@ fn step<'a>(a: &'a Value, name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no step `{name}`"))
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            std::fs::copy(e.path(), &t).unwrap();
-        }
-    }
-}
-
 /// `bash -eo pipefail` (as GitHub runs `shell: bash`), with `aims` on PATH.
 fn bash(script: &str, dir: &Path, env: &[(&str, String)]) -> std::process::Output {
     let bin = Path::new(env!("CARGO_BIN_EXE_aims")).parent().unwrap();

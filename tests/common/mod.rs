@@ -47,6 +47,21 @@ pub fn run_in(dir: &Path, args: &[&str]) -> Out {
     out
 }
 
+/// Copy a folder and everything in it (a symlink is copied as what it
+/// points at).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
 /// The entry for control `id` in a JSON envelope's `data.controls` (as
 /// `aims gap` and `aims soa` write them).
 pub fn control<'a>(v: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
