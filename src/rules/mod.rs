@@ -94,17 +94,8 @@ pub fn system_tiers(project: &Project, as_of: Date) -> std::collections::HashMap
         .iter()
         .map(|s| {
             let c = crate::assess::classify::classify(s, &project.catalog.ai_act, as_of);
-            let rank = if !c.assessed {
-                5
-            } else {
-                match c.tier.as_str() {
-                    "prohibited" => 0,
-                    "high" => 1,
-                    "limited" => 2,
-                    "minimal" => 3,
-                    _ => 4,
-                }
-            };
+            // `Tier` is declared from prohibited to out of scope.
+            let rank = if c.assessed { c.tier as u8 } else { 5 };
             (s.id.0.to_ascii_lowercase(), rank)
         })
         .collect()
