@@ -653,14 +653,7 @@ pub(crate) mod tests {
         let c = |k: &str| p.get(k).unwrap_or_else(|| panic!("--{k}")).as_str();
         let mut pairs: Vec<(String, &str, &str)> = Vec::new();
         // Badges: white text on each level's and tier's colour.
-        for level in [
-            "missing",
-            "partial",
-            "implemented",
-            "evidenced",
-            "effective",
-            "na",
-        ] {
+        for level in Level::LADDER.map(Level::css) {
             pairs.push((format!("badge {level}"), "#ffffff", c(level)));
         }
         // Coloured and muted text (findings, evidence states, notes) on
@@ -689,14 +682,7 @@ pub(crate) mod tests {
     fn the_soa_badges_are_the_report_palette() {
         let report = palette(include_str!("../../templates/report.html"));
         let soa = include_str!("../../templates/soa.html");
-        for level in [
-            "missing",
-            "partial",
-            "implemented",
-            "evidenced",
-            "effective",
-            "na",
-        ] {
+        for level in Level::LADDER.map(Level::css) {
             let rule = format!(".{level}{{background:{}}}", report[level]);
             assert!(soa.contains(&rule), "soa.html lacks {rule}");
             assert!(contrast("#ffffff", &report[level]) >= 4.5);
