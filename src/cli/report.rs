@@ -121,7 +121,7 @@ pub(super) fn soa_cmd(a: SoaArgs) -> Result<u8, Failure> {
     if let Some(s) = system {
         gap.system = Some(s.id.0.clone());
     }
-    let rows = crate::render::soa::soa_rows(&project, &gap, system);
+    let rows = crate::render::soa::soa_rows(&project, &gap, &evidence, system);
     let inputs = local_inputs(&project, &gap, &evidence, as_of, &a.common.out)?;
     let text = match a.format {
         SoaFormat::Csv => crate::render::soa::soa_csv(&rows),

@@ -170,7 +170,7 @@ pub fn assemble(
         });
     }
     drop(ctx);
-    let rows = soa::soa_rows(project, gap, None);
+    let rows = soa::soa_rows(project, gap, evidence, None);
     let soa_view = soa::soa_view(&inputs("soa", Vec::new()), &rows);
     entries.push(Entry {
         path: "soa/soa.md".into(),

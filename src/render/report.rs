@@ -554,7 +554,7 @@ pub(crate) mod tests {
         };
         let t = engine(None).unwrap();
         let md = render(&t, "report.md", &report_view(&inputs)).unwrap();
-        let rows = soa_rows(&project, &gap, None);
+        let rows = soa_rows(&project, &gap, &ev, None);
         let soa = render(&t, "soa.md", &soa_view(&inputs, &rows)).unwrap();
         for out in [&md, &soa] {
             let lower = out.to_lowercase();

@@ -42,11 +42,16 @@ pub struct SoaRow {
 pub const EVIDENCE_SHOWN: usize = 12;
 
 /// One row per Annex A control (and custom control), for the organisation
-/// or for one system.
-pub fn soa_rows(project: &Project, gap: &Gap, system: Option<&System>) -> Vec<SoaRow> {
+/// or for one system; `ev` is the resolver the gap was judged with, so that
+/// the evidence root is walked once.
+pub fn soa_rows(
+    project: &Project,
+    gap: &Gap,
+    ev: &Evidence,
+    system: Option<&System>,
+) -> Vec<SoaRow> {
     let inv = &project.inventory;
-    let ev = Evidence::new(&project.evidence_root);
-    let judge = Assessor::new(project, gap.as_of, &ev, &gap.findings);
+    let judge = Assessor::new(project, gap.as_of, ev, &gap.findings);
     let focus = system.and_then(|s| inv.system_position(&s.id));
     gap.controls
         .iter()
