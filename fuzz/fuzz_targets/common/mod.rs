@@ -146,7 +146,7 @@ pub fn judge(p: &Project) {
         plan.text(Output::Markdown, &cx)
             .expect("a plan in Markdown"),
     );
-    let rows = soa::soa_rows(p, &gap, None);
+    let rows = soa::soa_rows(p, &gap, &ev, None);
     std::hint::black_box(soa::soa_csv(&rows));
     let inputs = report::Inputs {
         project: p,
